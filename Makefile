@@ -1,0 +1,221 @@
+# ExoKit: build, run and grade the exokernel. `make help` lists the targets.
+
+BUILD      := build
+CXX        := g++
+LD         := ld
+OBJCOPY    := objcopy
+QEMU       := qemu-system-x86_64
+GDB        := gdb
+PYTHON     := $(shell tools/find-python.sh 2>/dev/null)
+
+# A per-user GDB port, so two people on one machine do not collide.
+GDBPORT    := $(shell expr `id -u` % 5000 + 25000)
+
+# Quiet by default; `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---------------------------------------------------------------- flags
+
+COMMON_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
+	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-pie -nostdlib \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
+KERN_CXXFLAGS := $(COMMON_CXXFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only
+USER_CXXFLAGS := $(COMMON_CXXFLAGS) -mgeneral-regs-only
+LDFLAGS       := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
+
+HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
+
+# ---------------------------------------------------------------- sources
+
+KERN_SRCS := $(wildcard kern/*.cc kern/*.S)
+SHARED_SRCS := lib/printfmt.cc lib/string.cc
+KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(SHARED_SRCS))
+
+ULIB_SRCS := lib/entry.S lib/libmain.cc $(SHARED_SRCS)
+ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRCS))
+USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.cc))))
+USER_BINS := $(USER_PROGS:%=$(BUILD)/user/%)
+
+# Pure logic the host unit tests compile as ordinary C++.
+HOST_SRCS := lib/printfmt.cc kern/ksyms.cc kern/backtrace_walk.cc kern/bootargs.cc \
+	tools/handout/markers.cc $(wildcard grade/unit/*_test.cc)
+HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
+
+.SECONDARY:
+.PHONY: all clean deps qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
+	handout print-qemu help bench
+all: $(BUILD)/kernel.img
+
+# ---------------------------------------------------------------- kernel
+
+$(BUILD)/kern-obj/%.cc.o: %.cc
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+$(BUILD)/kern-obj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/userprogs.S: $(USER_BINS) tools/gen-userprogs.sh
+	$(if $(Q),@echo "  GEN-USERPROGS.SH $@")
+	$(Q)tools/gen-userprogs.sh $(USER_BINS) > $@
+$(BUILD)/userprogs.o: $(BUILD)/userprogs.S
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
+	$(Q)tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.S
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
+
+# Two links: the first finds where every function lands, the second adds
+# the symbol table after code and data. The check makes sure the table
+# moved no function (it would name the wrong ones otherwise).
+KERN_LINK_INPUTS := $(KERN_OBJS) $(BUILD)/userprogs.o
+$(BUILD)/kernel: $(KERN_LINK_INPUTS) $(BUILD)/ksyms-empty.o kern/kernel.ld
+	$(if $(Q),@echo "  LD $@")
+	$(Q)$(LD) $(LDFLAGS) -T kern/kernel.ld -o $@.pass1 $(KERN_LINK_INPUTS) $(BUILD)/ksyms-empty.o
+	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
+	$(Q)tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms.S
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(if $(Q),@echo "  LD $@")
+	$(Q)$(LD) $(LDFLAGS) -T kern/kernel.ld -o $@ $(KERN_LINK_INPUTS) $(BUILD)/ksyms.o
+	@nm -n $@.pass1 | grep -i ' t ' > $@.pass1.syms; nm -n $@ | grep -i ' t ' > $@.syms; \
+	  cmp -s $@.pass1.syms $@.syms || { echo "error: the symbol table moved code"; rm -f $@; exit 1; }
+
+# QEMU's Multiboot loader takes only 32-bit ELF files; the same bytes in
+# an ELF32 wrapper load fine, and entry runs at a physical address anyway.
+$(BUILD)/kernel.img: $(BUILD)/kernel
+	$(if $(Q),@echo "  OBJCOPY $@")
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
+
+# ---------------------------------------------------------------- user
+
+$(BUILD)/user-obj/%.cc.o: %.cc
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(USER_CXXFLAGS) -c $< -o $@
+$(BUILD)/user-obj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(USER_CXXFLAGS) -c $< -o $@
+$(BUILD)/user/%: $(BUILD)/user-obj/user/%.cc.o $(ULIB_OBJS) user/user.ld
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD $@")
+	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(ULIB_OBJS) $<
+
+# ---------------------------------------------------------------- host tests
+
+$(BUILD)/host-obj/%.cc.o: %.cc
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(HOST_CXXFLAGS) -c $< -o $@
+$(BUILD)/unit-tests: $(HOST_OBJS)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
+$(BUILD)/exokit-handout: tools/handout/main.cc tools/handout/markers.cc tools/handout/markers.hh
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CXX $@")
+	$(Q)$(CXX) $(HOST_CXXFLAGS) -o $@ tools/handout/main.cc tools/handout/markers.cc
+
+unit: deps $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+# ---------------------------------------------------------------- QEMU
+
+KVM_USABLE := $(shell test -r /dev/kvm -a -w /dev/kvm && echo yes)
+ACCEL ?= $(if $(KVM_USABLE),kvm,tcg)
+QEMU_CPU := $(if $(filter kvm,$(ACCEL)),-cpu host,)
+APPEND ?=
+QEMUOPTS = -kernel $(BUILD)/kernel.img -m 128M -no-reboot -accel $(ACCEL) $(QEMU_CPU) \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	$(if $(strip $(APPEND)),-append "$(strip $(APPEND))")
+# A window when there is a display to put it on; the serial console is
+# always on stdio.
+QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),-serial mon:stdio,-display none -serial mon:stdio)
+QEMU_GDB := -S -gdb tcp:localhost:$(GDBPORT)
+
+# isa-debug-exit makes every deliberate exit odd; say so rather than have
+# make report an error.
+define run_qemu
+	@echo "*** $(1)"; $(1); status=$$?; \
+	  if [ $$status -eq 0 ]; then echo "*** QEMU exited (status 0: a triple fault or a plain quit)"; \
+	  elif [ $$((status % 2)) -eq 1 ]; then echo "*** kernel exit code $$(((status - 1) / 2)) (QEMU status $$status)"; \
+	  else echo "*** QEMU failed with status $$status"; exit $$status; fi
+endef
+
+qemu: deps all
+	$(call run_qemu,$(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY))
+qemu-nox: deps all
+	$(call run_qemu,$(QEMU) $(QEMUOPTS) -nographic)
+qemu-gdb: deps all $(BUILD)/gdbinit
+	@echo "*** Now run 'make gdb' in another terminal (port $(GDBPORT))."
+	$(call run_qemu,$(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY) $(QEMU_GDB))
+qemu-nox-gdb: deps all $(BUILD)/gdbinit
+	@echo "*** Now run 'make gdb' in another terminal (port $(GDBPORT))."
+	$(call run_qemu,$(QEMU) $(QEMUOPTS) -nographic $(QEMU_GDB))
+
+# make run-PROG[-nox][-gdb]: boot with PROG as the first program.
+run-%-nox-gdb: ; @$(MAKE) --no-print-directory qemu-nox-gdb APPEND="prog=$* $(APPEND)"
+run-%-gdb: ; @$(MAKE) --no-print-directory qemu-gdb APPEND="prog=$* $(APPEND)"
+run-%-nox: ; @$(MAKE) --no-print-directory qemu-nox APPEND="prog=$* $(APPEND)"
+run-%: ; @$(MAKE) --no-print-directory qemu APPEND="prog=$* $(APPEND)"
+
+$(BUILD)/gdbinit: Makefile
+	@mkdir -p $(@D)
+	@printf '%s\n' 'set architecture i386:x86-64' 'file $(BUILD)/kernel' \
+	  'target remote localhost:$(GDBPORT)' 'echo Connected. Try: hbreak kernel_main, then continue.\n' > $@
+gdb: $(BUILD)/gdbinit
+	$(GDB) -q -n -x $(BUILD)/gdbinit
+
+print-qemu:
+	@echo $(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY)
+print-gdbport:
+	@echo $(GDBPORT)
+
+# ---------------------------------------------------------------- grading
+
+deps:
+	@tools/deps.sh
+
+# make grade [LAB=N]: a per-test table, Score: X/Y, and results.json.
+grade: deps all
+	$(PYTHON) grade/run.py $(if $(LAB),--lab $(LAB))
+
+# Host unit tests, the reference at full marks, then every lab's handout.
+test: deps all $(BUILD)/unit-tests $(BUILD)/exokit-handout
+	$(BUILD)/unit-tests
+	$(PYTHON) grade/run.py
+	$(PYTHON) grade/handout_check.py
+
+# make handout LAB=N OUT=DIR: the student tree for lab N.
+handout: $(BUILD)/exokit-handout
+	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make handout LAB=N OUT=DIR"; exit 2; }
+	$(BUILD)/exokit-handout --lab $(LAB) --src . --out $(OUT) --exclude-file tools/handout-exclude
+
+bench: deps all
+	$(PYTHON) grade/bench.py
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make [all]            build the kernel and user programs into $(BUILD)/"
+	@echo "make qemu | qemu-nox  boot (window + serial on stdio | serial only)"
+	@echo "make qemu-gdb | qemu-nox-gdb, then make gdb   debug with GDB (port $(GDBPORT))"
+	@echo "make run-PROG[-nox][-gdb]   boot with user/PROG.cc as the first program"
+	@echo "make grade [LAB=N]    grade the labs; writes $(BUILD)/grade/results.json"
+	@echo "make test             unit tests, reference grading and handout checks"
+	@echo "make handout LAB=N OUT=DIR   write the student tree for lab N"
+	@echo "make print-qemu       show the QEMU command line (ACCEL=kvm|tcg to choose)"
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

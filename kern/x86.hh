@@ -1,0 +1,48 @@
+// Thin wrappers for the x86 instructions C++ cannot express.
+#pragma once
+#include "lib/types.hh"
+
+namespace x86 {
+
+inline uint8_t inb(uint16_t port) {
+    uint8_t v;
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+inline void outb(uint16_t port, uint8_t v) {
+    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+inline void outw(uint16_t port, uint16_t v) {
+    asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+inline uint16_t inw(uint16_t port) {
+    uint16_t v;
+    asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+inline uint64_t read_cr3() {
+    uint64_t v;
+    asm volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+inline uint64_t read_cr2() {
+    uint64_t v;
+    asm volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+inline uint64_t read_rbp() {
+    uint64_t v;
+    asm volatile("mov %%rbp, %0" : "=r"(v));
+    return v;
+}
+inline uint64_t rdtsc() {
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t(hi) << 32) | lo;
+}
+inline void pause() { asm volatile("pause"); }
+[[noreturn]] inline void halt_forever() {
+    for (;;) asm volatile("cli; hlt");
+}
+
+}  // namespace x86
