@@ -111,6 +111,7 @@ boot_stack_top_phys:
 # the frame pointer so backtraces end here, and enter C++.
 .section .text.entry64, "ax"
 .globl kernel_entry64
+.type kernel_entry64, @function
 kernel_entry64:
     movabs $kernel_stack_top, %rsp
     xor %ebp, %ebp
@@ -118,6 +119,7 @@ kernel_entry64:
     call kernel_main
 2:  hlt
     jmp 2b
+.size kernel_entry64, . - kernel_entry64
 
 .section .bss
 .align 4096

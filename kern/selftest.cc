@@ -142,6 +142,20 @@ void run(const char* name) {
     if (strcmp(name, "backtrace") == 0) test_backtrace();
     if (strcmp(name, "panic") == 0) selftest_panic_a(nonce_arg());
     if (strcmp(name, "embed") == 0) test_embed();
+    // Failures the grader's harness must recognise and report.
+    if (strcmp(name, "triple-fault") == 0) {
+        struct [[gnu::packed]] {
+            uint16_t limit;
+            uint64_t base;
+        } empty_idt{0, 0};
+        asm volatile("lidt %0; int3" : : "m"(empty_idt));
+    }
+    if (strcmp(name, "hang") == 0) {
+        for (;;) asm volatile("hlt");
+    }
+    if (strcmp(name, "flood") == 0) {
+        for (;;) cprintf("flood flood flood flood flood flood flood flood\n");
+    }
 }
 
 }  // namespace selftest
