@@ -102,8 +102,8 @@ def pytest_runtest_logreport(report):
         # The failure message, not pytest's traceback of our own helpers.
         marker = text.rfind("E   ")
         if "GradeFailure: " in text or "AssertionError: " in text:
-            lines = [l[4:] for l in text.splitlines() if l.startswith("E   ")]
-            text = "\n".join(lines) or text
+            lines = [l[4:].strip() for l in text.splitlines() if l.startswith("E   ")]
+            text = "\n".join(lines).replace("harness.GradeFailure: ", "") or text
         elif marker >= 0:
             text = text[marker:]
         entry["output"] += f"[{report.when}] {text}\n"

@@ -132,8 +132,6 @@ class Qemu:
                "-monitor", "none",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                "-d", "int,cpu_reset", "-D", str(self.workdir / "qemu-debug.log")]
-        if ACCEL == "kvm":
-            cmd += ["-cpu", "host"]
         if self.gdb_port:
             cmd += ["-S", "-gdb", f"tcp:localhost:{self.gdb_port}"]
         return cmd
@@ -211,12 +209,17 @@ class Qemu:
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
 
-    def wait(self) -> Result:
-        """Waits for QEMU to exit (or kills it at the deadline); keeps the logs."""
+    def wait(self, within: float | None = None) -> Result:
+        """Waits for QEMU to exit (or kills it at the deadline, or `within`
+        seconds from now if sooner); keeps the logs."""
         assert self.proc
         timed_out = False
+        limit = self.remaining()
+        if within is not None:
+            limit = min(limit, within * TIMEOUT_SCALE)
+            self.timeout = time.monotonic() - self._started + limit
         try:
-            self.proc.wait(timeout=self.remaining())
+            self.proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:
             timed_out = True
             self._kill()

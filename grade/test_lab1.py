@@ -22,7 +22,7 @@ def test_monitor_exit():
         q.send("   \n")                       # an empty line is not an error
         q.wait_for(r"K> [^\n]*\n(.*\n)*K> $")
         q.send(f"exit {code:#x}\n")
-        result = q.wait()
+        result = q.wait(within=5)
     if result.reason != "exited" or result.status != qemu_status(code):
         raise GradeFailure(f"typed 'exit {code:#x}' at the monitor; expected QEMU status "
                            f"{qemu_status(code)}, got: {result.describe()}\n{result.tail()}")

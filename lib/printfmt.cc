@@ -39,7 +39,7 @@ void emit_padded(Emitter& e, const Spec& s, const char* prefix, const char* body
 
 void emit_number(Emitter& e, const Spec& s, uint64_t magnitude, bool negative,
                  unsigned base, bool upper, const char* alt_prefix) {
-    char digits[64];
+    char digits[64] = {};
     int len = static_cast<int>(format_digits(magnitude, base, upper, digits));
     // C says a zero with precision 0 prints no digits.
     if (magnitude == 0 && s.precision == 0) len = 0;

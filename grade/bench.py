@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""`make bench`: what the kit costs, measured rather than asserted.
+
+Reports the boot time to the monitor prompt under TCG and, where /dev/kvm is
+usable, KVM (wall time from starting QEMU), and the kernel's size.
+"""
+import os
+import statistics
+import time
+
+import harness
+
+RUNS = int(os.environ.get("EXOKIT_BENCH_RUNS", "5"))
+
+
+def boot_to_monitor(accel: str) -> float:
+    harness.ACCEL = accel
+    started = time.monotonic()
+    with harness.Qemu(f"bench-boot-{accel}", {}, timeout=60) as q:
+        q.wait_for(r"K> $")
+        elapsed = time.monotonic() - started
+        q.send("exit 0x10\n")
+        q.wait(within=10)
+    return elapsed
+
+
+def main() -> None:
+    image = harness.KERNEL_IMAGE.stat().st_size
+    elf = harness.KERNEL_ELF.stat().st_size
+    loaded = sum(int(line.split()[5], 16) for line in os.popen(
+        f"readelf -lW {harness.KERNEL_ELF}") if line.strip().startswith("LOAD"))
+    print(f"kernel.img (what QEMU loads): {image / 1024:.1f} KiB; "
+          f"in memory: {loaded / 1024:.1f} KiB; ELF with debug info: {elf / 1024:.1f} KiB")
+    accels = ["tcg"]
+    if os.access("/dev/kvm", os.R_OK | os.W_OK):
+        accels.append("kvm")
+    else:
+        print("KVM: /dev/kvm is not usable here; TCG only")
+    for accel in accels:
+        times = [boot_to_monitor(accel) for _ in range(RUNS)]
+        print(f"boot to monitor prompt, {accel}: median {statistics.median(times):.3f} s "
+              f"(min {min(times):.3f}, max {max(times):.3f}, {RUNS} runs)")
+
+
+if __name__ == "__main__":
+    main()
