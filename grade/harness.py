@@ -264,8 +264,9 @@ def run(name: str, args: dict[str, object], timeout: float = 20.0) -> Result:
 def gdb_session(port: int, script: str, timeout: float = 30.0) -> dict:
     """Runs a Python script inside GDB attached to QEMU's gdbstub.
 
-    The script gets `gdb` and a helper `report(obj)`; whatever it reports
-    is returned. GDB connects with the kernel's symbols loaded.
+    The script gets `gdb`, a helper `report(obj)` and the readers in
+    gdb_helpers.py; whatever it reports is returned. GDB connects with the
+    kernel's symbols loaded.
     """
     prelude = f"""
 import gdb, json
@@ -277,7 +278,9 @@ gdb.execute("set architecture i386:x86-64")
 gdb.execute("file {KERNEL_ELF}")
 gdb.execute("target remote localhost:{port}")
 """
-    with subprocess.Popen(["gdb", "-q", "-n", "-batch", "-ex", "python\n" + prelude + script],
+    helpers = (Path(__file__).parent / "gdb_helpers.py").read_text()
+    with subprocess.Popen(["gdb", "-q", "-n", "-batch", "-ex",
+                           "python\n" + prelude + helpers + script],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           start_new_session=True) as proc:
         try:

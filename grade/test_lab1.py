@@ -117,11 +117,11 @@ report(frames)
 
 
 def panic_line() -> int:
-    source = (ROOT / "kern" / "selftest.cc").read_text().splitlines()
+    source = (ROOT / "kern" / "selftest_lab1.cc").read_text().splitlines()
     for number, line in enumerate(source, 1):
         if 'panic("selftest panic' in line:
             return number
-    raise GradeFailure("kern/selftest.cc has lost its panic call")
+    raise GradeFailure("kern/selftest_lab1.cc has lost its panic call")
 
 
 def test_panic_backtrace():
@@ -130,7 +130,7 @@ def test_panic_backtrace():
     n = nonce()
     result = run("lab1-panic", {"test": "panic", "nonce": hex(n)})
     result.expect_status(EXIT_PANIC, "panic test")
-    header = f"kernel panic at kern/selftest.cc:{panic_line()}: selftest panic {n:x}"
+    header = f"kernel panic at kern/selftest_lab1.cc:{panic_line()}: selftest panic {n:x}"
     if header not in result.output:
         raise GradeFailure(f"expected the line\n  {header}\n{result.tail()}")
     frames = parse_backtrace(result.output.split(header, 1)[1])

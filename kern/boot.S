@@ -123,7 +123,11 @@ kernel_entry64:
 
 .section .bss
 .align 4096
-.globl kernel_stack_bottom, kernel_stack_top
+# Left unmapped in the kernel's page tables, so running off the bottom of
+# the stack faults instead of overwriting whatever lies below.
+.globl kernel_stack_guard, kernel_stack_bottom, kernel_stack_top
+kernel_stack_guard:
+    .space 4096
 kernel_stack_bottom:
     .space KERNEL_STACK_SIZE
 kernel_stack_top:

@@ -30,6 +30,7 @@ void BootArgs::parse(const char* cmdline) {
                 has_value = true;
             }
         }
+        if (*p) *p++ = '\0';   // end this word even if it is the last we keep
         ++count_;
     }
 }

@@ -3,6 +3,9 @@
 #include "kern/assert.hh"
 #include "kern/bootargs.hh"
 #include "kern/console.hh"
+#include "kern/error.hh"
+#include "kern/frames.hh"
+#include "kern/kernel_vm.hh"
 #include "kern/memlayout.hh"
 #include "kern/monitor.hh"
 #include "kern/multiboot.hh"
@@ -41,10 +44,15 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t multiboot_info
     cprintf("ExoKit x86-64 exokernel\n");
     if (boot_args.text()[0]) cprintf("boot arguments: %s\n", boot_args.text());
 
-    if (const char* test = boot_args.get("test")) {
-        selftest::run(test);
-        panic("unknown self-test '%s'", test);
-    }
+    const char* test = boot_args.get("test");
+    if (test && !selftest::exists(test)) panic("unknown self-test '%s'", test);
+    if (test) selftest::run(test, selftest::Stage::early);
+
+    frames::init(*info);
+    if (int r = kernel_vm::init(); r < 0)
+        cprintf("memory: no kernel address space (%s); staying on the boot page tables\n", error_name(r));
+    if (test) selftest::run(test, selftest::Stage::memory);
+
     if (const char* prog = boot_args.get("prog")) announce_first_program(prog);
     monitor::run();
 }

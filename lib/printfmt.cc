@@ -181,7 +181,8 @@ int vformat(FormatSink* sink, const char* fmt, va_list ap_in) {
             const char* str = va_arg(ap, const char*);
             if (!str) str = "(null)";
             int len = 0;
-            while (str[len] && (s.precision < 0 || len < s.precision)) ++len;
+            // Precision first: it may be all the bytes that exist.
+            while ((s.precision < 0 || len < s.precision) && str[len]) ++len;
             Spec ss = s;
             ss.zero_pad = false;
             ss.precision = -1;

@@ -1,0 +1,71 @@
+# Runs inside GDB (harness.gdb_session prepends it to every script): small
+# readers for kernel state, so tests look at memory, not at console text.
+import struct
+
+PHYS_MAP_BASE = 0xFFFF800000000000
+ADDRESS_MASK = 0x000FFFFFFFFFF000
+_inferior = gdb.selected_inferior()
+
+
+def value(expr):
+    return int(gdb.parse_and_eval(expr))
+
+
+def read(addr, size):
+    return bytes(_inferior.read_memory(addr, size))
+
+
+def words(addr, count):
+    return list(struct.unpack("<%dQ" % count, read(addr, 8 * count)))
+
+
+def phys_words(pa, count):
+    return words(PHYS_MAP_BASE + pa, count)
+
+
+def checkpoint():
+    """Runs to the next selftest_checkpoint(stage, value); returns both."""
+    gdb.execute("continue")
+    return value("$rdi"), value("$rsi")
+
+
+def frame_table():
+    """The frame table as lists: refcount, owner, next_free per frame."""
+    base, count = value("frame_table.frames"), value("frame_table.count")
+    raw = b"".join(read(base + off, min(65536, count * 16 - off))
+                   for off in range(0, count * 16, 65536))
+    refs, owners, nexts = [], [], []
+    for i in range(count):
+        ref, owner, nxt, _ = struct.unpack_from("<IiII", raw, 16 * i)
+        refs.append(ref)
+        owners.append(owner)
+        nexts.append(nxt)
+    free_list, seen, f = [], set(), value("frame_table.free_head")
+    while f != 0xFFFFFFFF and f < count and f not in seen and len(free_list) <= count:
+        free_list.append(f)
+        seen.add(f)
+        f = nexts[f]
+    return {"count": count, "free_count": value("frame_table.free_count"),
+            "free_head": value("frame_table.free_head"), "refcount": refs,
+            "owner": owners, "free_list": free_list}
+
+
+def page_table(root):
+    """Every mapping under root: leaves {va: entry} and the inner entries."""
+    leaves, inner = {}, []
+
+    def visit(table_pa, level, base):
+        for i, entry in enumerate(phys_words(table_pa, 512)):
+            if not entry & 1:
+                continue
+            va = base | (i << (12 + 9 * level))
+            if level == 3 and i >= 256:
+                va |= 0xFFFF000000000000      # sign-extend the upper half
+            if level == 0 or entry & 0x80:
+                leaves[va] = entry
+            else:
+                inner.append(entry)
+                visit(entry & ADDRESS_MASK, level - 1, va)
+
+    visit(root, 3, 0)
+    return leaves, inner

@@ -1,0 +1,120 @@
+#include "kern/frames.hh"
+#include "kern/assert.hh"
+#include "kern/console.hh"
+#include "kern/error.hh"
+#include "kern/memlayout.hh"
+#include "kern/pte.hh"
+#include "lib/string.hh"
+
+constinit FrameTable frame_table{};
+
+extern "C" char kernel_end[];
+
+namespace {
+// The boot page tables map the first 1 GiB, and the table must be
+// reachable through them before the kernel's own tables exist.
+constexpr uint64_t max_physical = 1ull << 30;
+constexpr uint64_t low_memory_end = 0x100000;  // BIOS, VGA and the like
+
+template <typename Visit>
+void for_each_usable_region(const multiboot::Info& info, Visit visit) {
+    if (!(info.flags & multiboot::has_memory_map)) {
+        // Older loaders: one region from 1 MiB up.
+        visit(uint64_t(low_memory_end), uint64_t(info.mem_upper_kb) * 1024);
+        return;
+    }
+    uintptr_t p = info.mmap_addr, end = info.mmap_addr + info.mmap_length;
+    while (p < end) {
+        auto* region = phys_to_kva<const multiboot::MemoryRegion>(p);
+        if (region->type == multiboot::region_usable) visit(region->base, region->length);
+        p += region->size + sizeof(region->size);
+    }
+}
+}  // namespace
+
+namespace frames {
+
+void init(const multiboot::Info& info) {
+    uint64_t top = 0;
+    for_each_usable_region(info, [&](uint64_t base, uint64_t length) {
+        if (base + length > top) top = base + length;
+    });
+    if (top > max_physical) {
+        cprintf("memory: using the first %lu MiB of %lu MiB\n", max_physical >> 20, top >> 20);
+        top = max_physical;
+    }
+    frame_table.count = top / 4096;
+    uintptr_t table_pa = page_round_up(kernel_image_to_phys(kernel_end));
+    frame_table.frames = phys_to_kva<FrameInfo>(table_pa);
+    uintptr_t first_free = page_round_up(table_pa + frame_table.count * sizeof(FrameInfo));
+    assert(first_free < top);
+
+    for (size_t i = 0; i < frame_table.count; ++i)
+        frame_table.frames[i] = FrameInfo{1, owner_kernel, no_frame, 0};
+    frame_table.free_count = 0;
+    frame_table.free_head = no_frame;
+    // Push from the top down so the list hands out low frames first.
+    for (size_t i = frame_table.count; i-- > 0;) {
+        uint64_t pa = uint64_t(i) * 4096;
+        if (pa < first_free) break;
+        bool usable = false;
+        for_each_usable_region(info, [&](uint64_t base, uint64_t length) {
+            if (pa >= base && pa + 4096 <= base + length) usable = true;
+        });
+        if (!usable) continue;
+        frame_table.frames[i] = FrameInfo{0, owner_free, frame_table.free_head, 0};
+        frame_table.free_head = static_cast<uint32_t>(i);
+        ++frame_table.free_count;
+    }
+    cprintf("memory: %lu frames (%lu MiB), %lu free\n", frame_table.count,
+            (frame_table.count * 4096) >> 20, frame_table.free_count);
+}
+
+int alloc(int32_t owner, uintptr_t* pa) {
+    // BEGIN LAB 2
+    if (frame_table.free_head == no_frame) return E_NO_MEM;
+    uint32_t n = frame_table.free_head;
+    FrameInfo& f = frame_table.frames[n];
+    frame_table.free_head = f.next_free;
+    --frame_table.free_count;
+    f = FrameInfo{0, owner, no_frame, 0};
+    *pa = uintptr_t(n) * 4096;
+    memset(phys_to_kva(*pa), 0, 4096);
+    return 0;
+    // STUB LAB 2
+    //~ // LAB 2: your code here. Take the frame at frame_table.free_head off
+    //~ // the free list (its next_free is the new head), record the owner
+    //~ // with refcount 0, zero its 4 KiB through the direct map
+    //~ // (phys_to_kva) and return its physical address in *pa. An empty
+    //~ // list is E_NO_MEM, never a panic.
+    //~ (void) owner, (void) pa;
+    //~ return E_NO_MEM;
+    // END LAB 2
+}
+
+void free(uintptr_t pa) {
+    FrameInfo& f = info(pa);
+    assert(f.owner != owner_free);
+    assert_eq(f.refcount, 0u);
+    // BEGIN LAB 2
+    f = FrameInfo{0, owner_free, frame_table.free_head, 0};
+    frame_table.free_head = static_cast<uint32_t>(number(pa));
+    ++frame_table.free_count;
+    // STUB LAB 2
+    //~ // LAB 2: your code here. Mark the frame free and push it on the
+    //~ // front of the free list; keep frame_table.free_count right.
+    // END LAB 2
+}
+
+FrameInfo& info(uintptr_t pa) {
+    assert(number(pa) < frame_table.count);
+    return frame_table.frames[number(pa)];
+}
+
+void decref(uintptr_t pa) {
+    FrameInfo& f = info(pa);
+    assert(f.refcount > 0);
+    if (--f.refcount == 0) free(pa);
+}
+
+}  // namespace frames

@@ -1,0 +1,48 @@
+// The frame table: one record per physical page frame, saying who owns it
+// and how many mappings refer to it. Ownership is what the page-table
+// guards of lab 4 check every mapping against.
+#pragma once
+#include "kern/multiboot.hh"
+#include "lib/types.hh"
+
+// Owners: the kernel (and memory that is not RAM), nobody, or an
+// environment's id (always positive).
+constexpr int32_t owner_kernel = -1;
+constexpr int32_t owner_free = 0;
+constexpr uint32_t no_frame = 0xFFFFFFFF;
+
+struct FrameInfo {
+    uint32_t refcount;     // mappings (and other references) to the frame
+    int32_t owner;
+    uint32_t next_free;    // the free list, by frame number; no_frame ends it
+    uint32_t unused;
+};
+
+// The grader reads this over GDB by name; keep its layout simple.
+struct FrameTable {
+    FrameInfo* frames;     // indexed by frame number (physical address / 4096)
+    uint64_t count;        // frames from address 0 to the top of RAM
+    uint64_t free_count;
+    uint32_t free_head;    // first free frame, or no_frame
+};
+extern FrameTable frame_table;
+
+namespace frames {
+
+// Builds the table from the Multiboot memory map. Everything that is not
+// usable RAM above 1 MiB, plus the kernel image and the table itself,
+// belongs to the kernel; the rest goes on the free list.
+void init(const multiboot::Info& info);
+
+// Takes a free frame for owner, zero-filled, refcount 0. Stores its
+// physical address in *pa. 0, or E_NO_MEM when none is left.
+int alloc(int32_t owner, uintptr_t* pa);
+// Returns a frame to the free list. Its refcount must be 0.
+void free(uintptr_t pa);
+
+FrameInfo& info(uintptr_t pa);
+inline size_t number(uintptr_t pa) { return pa / 4096; }
+// Drops one reference; frees the frame when none is left.
+void decref(uintptr_t pa);
+
+}  // namespace frames

@@ -1,0 +1,82 @@
+// Four-level x86-64 page tables behind a small typed interface: walk, map,
+// unmap, look up, and a cursor over a virtual range. Callers never shift
+// or mask addresses by hand.
+#pragma once
+#include "kern/pte.hh"
+
+// Where table pages come from and how to reach them. The kernel backs it
+// with the frame table and the direct map (kernel_table_memory); the host
+// unit tests with ordinary heap memory.
+struct PageTableMemory {
+    uintptr_t (*alloc_table)();               // zeroed page, or 0 when out of memory
+    void (*free_table)(uintptr_t pa);
+    uint64_t* (*table_at)(uintptr_t pa);      // a table page, addressable
+    void (*invalidate)(uintptr_t root, uintptr_t va);  // drop a stale TLB entry
+};
+
+struct Mapping {
+    bool present;
+    uintptr_t pa;      // the physical address va translates to
+    uint64_t perm;     // pte:: bits of the last-level entry
+};
+
+class PageTable {
+public:
+    PageTable(uintptr_t root_pa, const PageTableMemory& memory) : root_(root_pa), memory_(&memory) {}
+
+    uintptr_t root() const { return root_; }
+
+    // The last-level entry for va. With create, missing intermediate tables
+    // are allocated (nullptr if memory runs out); without, nullptr if any
+    // level is absent. Large pages are not used below the boot tables.
+    uint64_t* walk(uintptr_t va, bool create);
+
+    // Maps the page at va to the frame at pa with perm (present is
+    // implied), replacing any mapping there. 0, or E_NO_MEM, or E_INVAL for
+    // an unaligned or non-canonical address.
+    int map(uintptr_t va, uintptr_t pa, uint64_t perm);
+    // Removes the mapping of the page at va, if any.
+    void unmap(uintptr_t va);
+    Mapping lookup(uintptr_t va);
+
+    // Frees the table pages of the user half (not the frames they map),
+    // and the root too if free_root. The kernel half is shared; untouched.
+    void free_user_tables(bool free_root);
+
+private:
+    uintptr_t root_;
+    const PageTableMemory* memory_;
+};
+
+// Walks a virtual range one page at a time:
+//   for (PageTableCursor c(pt, start); c.va() < end; c.next())
+//       if (c.present()) ... c.pa(), c.perm(), c.map(...), c.unmap()
+class PageTableCursor {
+public:
+    PageTableCursor(PageTable& pt, uintptr_t va) : pt_(&pt), va_(page_round_down(va)) {
+        load();
+    }
+    uintptr_t va() const { return va_; }
+    bool present() const { return mapping_.present; }
+    uintptr_t pa() const { return mapping_.pa; }
+    uint64_t perm() const { return mapping_.perm; }
+    void next() {
+        va_ += 4096;
+        load();
+    }
+    int map(uintptr_t pa, uint64_t perm) {
+        int r = pt_->map(va_, pa, perm);
+        load();
+        return r;
+    }
+    void unmap() {
+        pt_->unmap(va_);
+        load();
+    }
+
+private:
+    void load() { mapping_ = is_canonical(va_) ? pt_->lookup(va_) : Mapping{false, 0, 0}; }
+    PageTable* pt_;
+    uintptr_t va_;
+    Mapping mapping_{};
+};
