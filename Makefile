@@ -26,7 +26,9 @@ COMMON_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
 KERN_CXXFLAGS := $(COMMON_CXXFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only
-USER_CXXFLAGS := $(COMMON_CXXFLAGS) -mgeneral-regs-only
+# No red zone in user code either: an exception upcall returns by writing
+# the faulting rip just below the faulting rsp.
+USER_CXXFLAGS := $(COMMON_CXXFLAGS) -mgeneral-regs-only -mno-red-zone
 LDFLAGS       := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
 HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
@@ -34,16 +36,16 @@ HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
 # ---------------------------------------------------------------- sources
 
 KERN_SRCS := $(wildcard kern/*.cc kern/*.S)
-SHARED_SRCS := lib/printfmt.cc lib/string.cc
+SHARED_SRCS := lib/printfmt.cc lib/string.cc lib/error.cc
 KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(SHARED_SRCS))
 
-ULIB_SRCS := lib/entry.S lib/libmain.cc $(SHARED_SRCS)
+ULIB_SRCS := $(sort $(wildcard lib/*.S lib/*.cc))
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRCS))
 USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.cc))))
 USER_BINS := $(USER_PROGS:%=$(BUILD)/user/%)
 
 # Pure logic the host unit tests compile as ordinary C++.
-HOST_SRCS := lib/printfmt.cc kern/ksyms.cc kern/backtrace_walk.cc kern/bootargs.cc \
+HOST_SRCS := lib/printfmt.cc kern/ksyms.cc kern/backtrace_walk.cc kern/bootargs.cc kern/pagetable.cc \
 	$(wildcard tools/handout/markers.cc) $(wildcard grade/unit/*_test.cc)
 HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 

@@ -65,6 +65,10 @@ def pytest_collection_modifyitems(session, config, items):
         for test, pts in lab["tests"].items():
             points[(number, test)] = pts
     wanted = set(config.getoption("--lab")) or set(labs)
+    # A parametrized test shares its points among its cases.
+    cases: dict[str, int] = {}
+    for item in items:
+        cases[item.nodeid.split("[")[0]] = cases.get(item.nodeid.split("[")[0], 0) + 1
     selected, deselected, seen = [], [], set()
     for item in items:
         module = Path(str(item.fspath)).name
@@ -76,7 +80,8 @@ def pytest_collection_modifyitems(session, config, items):
             if (lab, item.originalname) not in points:
                 raise pytest.UsageError(
                     f"{item.nodeid} has no points in labs/lab{lab}.json")
-            pts = points[(lab, item.originalname)]
+            share = points[(lab, item.originalname)] / cases[item.nodeid.split("[")[0]]
+            pts = int(share) if share == int(share) else round(share, 2)
             seen.add((lab, item.originalname))
             keep = lab in wanted
         item.user_properties += [("lab", lab), ("points", pts)]

@@ -1,7 +1,7 @@
 #include "kern/frames.hh"
 #include "kern/assert.hh"
 #include "kern/console.hh"
-#include "kern/error.hh"
+#include "lib/error.hh"
 #include "kern/memlayout.hh"
 #include "kern/pte.hh"
 #include "lib/string.hh"
@@ -16,29 +16,40 @@ namespace {
 constexpr uint64_t max_physical = 1ull << 30;
 constexpr uint64_t low_memory_end = 0x100000;  // BIOS, VGA and the like
 
-template <typename Visit>
-void for_each_usable_region(const multiboot::Info& info, Visit visit) {
+struct Region {
+    uint64_t base, length;
+};
+constexpr size_t max_regions = 32;
+
+// Copies the usable regions out of the loader's memory map first: the
+// frame table is about to be written over memory the loader may have put
+// the map in.
+size_t usable_regions(const multiboot::Info& info, Region* out) {
     if (!(info.flags & multiboot::has_memory_map)) {
         // Older loaders: one region from 1 MiB up.
-        visit(uint64_t(low_memory_end), uint64_t(info.mem_upper_kb) * 1024);
-        return;
+        out[0] = Region{low_memory_end, uint64_t(info.mem_upper_kb) * 1024};
+        return 1;
     }
+    size_t n = 0;
     uintptr_t p = info.mmap_addr, end = info.mmap_addr + info.mmap_length;
-    while (p < end) {
+    while (p < end && n < max_regions) {
         auto* region = phys_to_kva<const multiboot::MemoryRegion>(p);
-        if (region->type == multiboot::region_usable) visit(region->base, region->length);
+        if (region->type == multiboot::region_usable) out[n++] = Region{region->base, region->length};
         p += region->size + sizeof(region->size);
     }
+    return n;
 }
 }  // namespace
 
 namespace frames {
 
 void init(const multiboot::Info& info) {
+    Region regions[max_regions];
+    size_t region_count = usable_regions(info, regions);
     uint64_t top = 0;
-    for_each_usable_region(info, [&](uint64_t base, uint64_t length) {
-        if (base + length > top) top = base + length;
-    });
+    for (size_t r = 0; r < region_count; ++r) {
+        if (regions[r].base + regions[r].length > top) top = regions[r].base + regions[r].length;
+    }
     if (top > max_physical) {
         cprintf("memory: using the first %lu MiB of %lu MiB\n", max_physical >> 20, top >> 20);
         top = max_physical;
@@ -58,9 +69,9 @@ void init(const multiboot::Info& info) {
         uint64_t pa = uint64_t(i) * 4096;
         if (pa < first_free) break;
         bool usable = false;
-        for_each_usable_region(info, [&](uint64_t base, uint64_t length) {
-            if (pa >= base && pa + 4096 <= base + length) usable = true;
-        });
+        for (size_t r = 0; r < region_count; ++r) {
+            if (pa >= regions[r].base && pa + 4096 <= regions[r].base + regions[r].length) usable = true;
+        }
         if (!usable) continue;
         frame_table.frames[i] = FrameInfo{0, owner_free, frame_table.free_head, 0};
         frame_table.free_head = static_cast<uint32_t>(i);

@@ -1,6 +1,6 @@
 #include "kern/kernel_vm.hh"
 #include "kern/console.hh"
-#include "kern/error.hh"
+#include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/memlayout.hh"
 #include "kern/x86.hh"

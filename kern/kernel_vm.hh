@@ -1,6 +1,6 @@
 // The kernel's own address space: the image at KERNBASE with per-section
 // permissions, all of RAM at PHYS_MAP_BASE, an unmapped guard page under
-// the boot stack, and an empty user half. Every environment's page table
+// the kernel stack, and an empty user half. Every environment's page table
 // shares its upper half.
 #pragma once
 #include "kern/pagetable.hh"

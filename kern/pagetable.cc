@@ -1,5 +1,5 @@
 #include "kern/pagetable.hh"
-#include "kern/error.hh"
+#include "lib/error.hh"
 
 uint64_t* PageTable::walk(uintptr_t va, bool create) {
     // BEGIN LAB 2

@@ -39,11 +39,30 @@ public:
     void unmap(uintptr_t va);
     Mapping lookup(uintptr_t va);
 
+    // Calls visit(va, entry) for every present last-level entry in the
+    // user half, skipping absent subtrees (a page-by-page scan of 128 TiB
+    // would never finish).
+    template <typename Visit>
+    void for_each_user_mapping(Visit visit) {
+        visit_subtree(root_, pagetable_levels - 1, 0, entries_per_table / 2, visit);
+    }
+
     // Frees the table pages of the user half (not the frames they map),
     // and the root too if free_root. The kernel half is shared; untouched.
     void free_user_tables(bool free_root);
 
 private:
+    template <typename Visit>
+    void visit_subtree(uintptr_t table_pa, int level, uintptr_t base, size_t slots, Visit& visit) {
+        uint64_t* table = memory_->table_at(table_pa);
+        for (size_t i = 0; i < slots; ++i) {
+            if (!(table[i] & pte::present)) continue;
+            uintptr_t va = base | (uintptr_t(i) << (12 + 9 * level));
+            if (level == 0) visit(va, table[i]);
+            else visit_subtree(pte::address(table[i]), level - 1, va, entries_per_table, visit);
+        }
+    }
+
     uintptr_t root_;
     const PageTableMemory* memory_;
 };

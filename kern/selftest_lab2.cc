@@ -3,7 +3,7 @@
 // results over GDB at each selftest_checkpoint, against its own model.
 #include "kern/bootargs.hh"
 #include "kern/console.hh"
-#include "kern/error.hh"
+#include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/kernel_vm.hh"
 #include "kern/memlayout.hh"

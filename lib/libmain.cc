@@ -1,13 +1,9 @@
-// The library OS's start-up: set up what a program needs, run umain.
-// Lab 3 adds the syscall layer, and with it a real exit.
-#include "lib/types.hh"
+// The library OS's start-up: lib/entry.S calls libmain with the argument
+// the kernel passed in rdi, and the program's result becomes its exit
+// status (the grader reads it).
+#include "lib/syscall.hh"
 
-int umain();
+// Every user program defines this.
+uint64_t umain(uint64_t arg);
 
-extern "C" [[noreturn]] void libmain() {
-    umain();
-    for (;;) {
-        // Until lab 3 gives environments an exit syscall, a finished
-        // program has nowhere to go.
-    }
-}
+extern "C" [[noreturn]] void libmain(uint64_t arg) { sys_exit(umain(arg)); }

@@ -1,4 +1,4 @@
-#include "kern/error.hh"
+#include "lib/error.hh"
 
 const char* error_name(int code) {
     switch (code) {

@@ -1,5 +1,6 @@
-// Error codes. Kernel functions and syscalls return 0 (or a value) on
-// success and a negative code on failure; user space sees the same codes.
+// Error codes, shared by the kernel and the library OS. Kernel functions
+// and syscalls return 0 (or a value) on success and a negative code on
+// failure.
 #pragma once
 
 enum Error : int {

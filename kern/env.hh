@@ -1,0 +1,79 @@
+// Environments: the exokernel's unit of protection. An environment is an
+// address space, a saved register state and the bindings the kernel holds
+// for it (its frames, its upcall entry); everything process-like is the
+// library OS's business.
+#pragma once
+#include "kern/pagetable.hh"
+#include "kern/trap.hh"
+#include "kern/userprogs.hh"
+
+constexpr size_t max_envs = 64;
+constexpr unsigned env_index_bits = 6;   // log2(max_envs)
+
+// An id is (generation << env_index_bits) | slot: a slot reused for a new
+// env gets a new id, so a stale id is refused rather than reaching it.
+using EnvId = int32_t;
+
+enum class EnvStatus : uint32_t { free = 0, runnable, running };
+
+struct Env {
+    TrapFrame tf;               // saved user registers while not running
+    EnvId id;
+    EnvId parent_id;
+    EnvStatus status;
+    uint32_t generation;
+    uintptr_t pml4;             // physical address of its page table
+    uintptr_t upcall_entry;     // page-fault upcall; 0 = none registered
+    uintptr_t upcall_stack_top; // the top of its exception stack
+
+    PageTable page_table() const;
+};
+
+// How an environment ended, kept for the grader (read over GDB) and for
+// anyone debugging: why did my env go away?
+enum class EnvEndHow : uint32_t {
+    exited = 1,              // SYS_exit; detail = its status
+    killed_by_trap = 2,      // an exception it could not handle; detail = vector
+    bad_upcall = 3,          // its upcall entry is not user-executable
+    no_exception_stack = 4,  // the fault frame does not fit a writable stack
+    destroyed = 5,           // SYS_env_destroy; detail = who asked
+};
+
+struct EnvEnd {
+    EnvId id;
+    EnvEndHow how;
+    uint64_t detail;
+    uint64_t fault_va;       // cr2, for page faults
+    uint64_t rip;            // where it was
+};
+
+constexpr size_t env_end_log_size = 64;
+extern Env envs[max_envs];
+extern Env* current_env;
+extern EnvEnd env_ends[env_end_log_size];
+extern uint64_t env_end_count;
+
+namespace env {
+
+// Creates an environment running program, its first argument in rdi.
+// 0 and *out on success, or E_NO_FREE_ENV, E_NO_MEM, E_INVAL (a bad ELF).
+int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out);
+
+// Finds the env with this id (0 = the caller). With check_perm, only the
+// caller itself and its children qualify. 0, or E_BAD_ENV.
+int lookup(EnvId id, Env** out, bool check_perm);
+
+// Frees everything e holds and records how it ended. If e is the current
+// env, the caller must not return to it (see sched::run_next).
+void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va = 0);
+
+// Switches to e's address space and resumes it.
+[[noreturn]] void run(Env& e);
+
+// Maps a fresh zeroed frame owned by e at va with perm. Replaces (and
+// releases) whatever was mapped there. 0 or E_NO_MEM.
+int map_new_page(Env& e, uintptr_t va, uint64_t perm);
+// Unmaps va in e and releases the frame.
+void unmap_page(Env& e, uintptr_t va);
+
+}  // namespace env

@@ -1,0 +1,30 @@
+// Traps: the saved state of an interrupted context, the IDT, and the one
+// function every interrupt, exception and system call enters.
+#pragma once
+#include "lib/types.hh"
+
+// Laid out by trapentry.S: the general registers it pushes, then the vector
+// and error code, then what the CPU pushed.
+struct TrapFrame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+
+    bool from_user() const { return (cs & 3) == 3; }
+};
+
+namespace trap_vector {
+constexpr uint64_t divide = 0, breakpoint = 3, invalid_opcode = 6, double_fault = 8,
+                   general_protection = 13, page_fault = 14, timer = 32, syscall = 0x30;
+}
+
+namespace traps {
+// Loads the GDT, TSS and IDT, and starts the timer (interrupts stay off in
+// the kernel; user code runs with them on).
+void init();
+const char* name(uint64_t vector);
+}  // namespace traps
+
+// Resumes the context in tf (assembly; never returns).
+extern "C" [[noreturn]] void trap_return(const TrapFrame* tf);

@@ -1,0 +1,46 @@
+#include "kern/upcall.hh"
+#include "kern/usermem.hh"
+#include "lib/abi.hh"
+#include "lib/error.hh"
+
+int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
+    // BEGIN LAB 3
+    // The entry must be code the env could run itself.
+    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||
+        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {
+        *failure = EnvEndHow::bad_upcall;
+        return E_FAULT;
+    }
+    TrapFrame& tf = e.tf;
+    uintptr_t stack_bottom = e.upcall_stack_top - exception_stack_size;
+    // A fault inside the handler stacks a new frame below the current one,
+    // leaving 8 bytes for the trampoline to push the return address into.
+    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top) ? tf.rsp - 8
+                                                                              : e.upcall_stack_top;
+    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);
+    UTrapFrame frame{fault_va, tf.error_code, tf.vector,
+                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
+                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
+                     tf.rip, tf.rflags, tf.rsp};
+    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||
+        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {
+        *failure = EnvEndHow::no_exception_stack;
+        return E_FAULT;
+    }
+    tf.rip = e.upcall_entry;
+    tf.rsp = frame_va;
+    return 0;
+    // STUB LAB 3
+    //~ // LAB 3: your code here. Check that e.upcall_entry is mapped, user
+    //~ // and executable (else *failure = EnvEndHow::bad_upcall). Place a
+    //~ // UTrapFrame (lib/abi.hh) at the top of the exception stack
+    //~ // [e.upcall_stack_top - exception_stack_size, e.upcall_stack_top),
+    //~ // or, if e.tf.rsp is already inside it (a fault in the handler),
+    //~ // below e.tf.rsp - 8; align it down to 16 bytes. If it does not fit
+    //~ // or the memory is not user-writable: EnvEndHow::no_exception_stack.
+    //~ // Copy it with copy_to_user, then resume at the entry with rsp at
+    //~ // the frame.
+    //~ (void) e, (void) fault_va, (void) failure;
+    //~ return E_FAULT;
+    // END LAB 3
+}

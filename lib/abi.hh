@@ -1,0 +1,59 @@
+// The contract between the kernel and the library OS: system call numbers
+// and registers, the user address-space layout, and the frame the kernel
+// pushes for an exception upcall. Both sides include this one file.
+#pragma once
+#include "lib/types.hh"
+
+// System calls: `int $0x30` with the number in rax and arguments in rdi,
+// rsi, rdx, rcx, r8; the result (>= 0, or a negative Error) comes back in
+// rax. Every other register is preserved.
+constexpr uint8_t syscall_vector = 0x30;
+
+enum Syscall : uint64_t {
+    SYS_cputs = 0,          // (const char* s, size_t len)
+    SYS_cgetc,              // () -> a character, or 0 if none is waiting
+    SYS_getenvid,           // () -> the caller's env id
+    SYS_exit,               // (uint64_t status): never returns
+    SYS_env_destroy,        // (envid): the caller or one of its children
+    SYS_yield,              // ()
+    SYS_page_alloc,         // (envid, va, perm): a fresh zeroed frame at va
+    SYS_page_unmap,         // (envid, va)
+    SYS_set_upcall,         // (envid, entry, exception_stack_top)
+    SYS_count
+};
+
+// Permissions a library OS may ask for in SYS_page_alloc, as PTE bits.
+constexpr uint64_t perm_present = 1ull << 0;
+constexpr uint64_t perm_writable = 1ull << 1;
+constexpr uint64_t perm_user = 1ull << 2;
+constexpr uint64_t perm_no_execute = 1ull << 63;
+// SYS_page_alloc needs present | user and allows only these besides.
+constexpr uint64_t perm_allowed = perm_present | perm_user | perm_writable | perm_no_execute;
+
+// User address-space layout.
+constexpr uintptr_t user_text_base = 0x800000;            // programs link here
+constexpr uintptr_t user_top = 0x0000800000000000;        // first non-user address
+constexpr uintptr_t user_stack_top = 0x00007FFFFFFF0000;  // the initial rsp
+constexpr size_t user_stack_pages = 4;
+// Where the library OS puts its exception stack (one page below this).
+constexpr uintptr_t exception_stack_top = 0x00007FFFFFFFE000;
+constexpr size_t exception_stack_size = 4096;
+
+// The frame the kernel pushes on the exception stack before it resumes
+// the env at its upcall entry with rsp pointing at the frame (16-byte
+// aligned). Registers are in the order of the kernel's trap frame.
+struct UTrapFrame {
+    uint64_t fault_va;      // cr2 for a page fault
+    uint64_t error_code;    // the CPU's page-fault error code
+    uint64_t vector;        // the exception (14 for a page fault)
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t rip, rflags, rsp;
+};
+static_assert(sizeof(UTrapFrame) == 21 * 8);
+
+// Page-fault error code bits.
+constexpr uint64_t fault_present = 1;   // a protection violation, not a missing page
+constexpr uint64_t fault_write = 2;
+constexpr uint64_t fault_user = 4;
+constexpr uint64_t fault_fetch = 16;

@@ -1,0 +1,54 @@
+#include "lib/console.hh"
+#include "lib/printfmt.hh"
+#include "lib/string.hh"
+#include "lib/syscall.hh"
+
+namespace {
+
+// Small: this also runs on the one-page exception stack.
+constexpr size_t console_buffer_size = 128;
+
+struct ConsoleSink {
+    FormatSink base;  // first, so a FormatSink* is a ConsoleSink*
+    size_t used;
+    char buf[console_buffer_size];
+};
+
+void flush(ConsoleSink* s) {
+    if (s->used > 0) sys_cputs(s->buf, s->used);
+    s->used = 0;
+}
+
+void console_put(FormatSink* self, char c) {
+    auto* s = reinterpret_cast<ConsoleSink*>(self);
+    s->buf[s->used++] = c;
+    // One syscall per line (or per full buffer), not per character.
+    if (c == '\n' || s->used == sizeof s->buf) flush(s);
+}
+
+}  // namespace
+
+int vprintf(const char* fmt, va_list ap) {
+    ConsoleSink s;
+    s.base.put = console_put;
+    s.used = 0;
+    int n = vformat(&s.base, fmt, ap);
+    flush(&s);
+    return n;
+}
+
+int printf(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int puts(const char* s) {
+    size_t len = strlen(s);
+    int64_t r = sys_cputs(s, len);
+    if (r < 0) return static_cast<int>(r);
+    r = sys_cputs("\n", 1);
+    return r < 0 ? static_cast<int>(r) : static_cast<int>(len + 1);
+}

@@ -1,0 +1,48 @@
+#include "lib/syscall.hh"
+
+int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                uint64_t a5) {
+    // r8 has no constraint letter of its own.
+    register uint64_t r8 asm("r8") = a5;
+    int64_t ret;
+    // The kernel preserves every register but rax. "memory": it may read
+    // buffers we wrote and write memory we will read (new pages, say).
+    asm volatile("int %[vec]"
+                 : "=a"(ret)
+                 : [vec] "i"(syscall_vector), "a"(num), "D"(a1), "S"(a2), "d"(a3),
+                   "c"(a4), "r"(r8)
+                 : "memory", "cc");
+    return ret;
+}
+
+int64_t sys_cputs(const char* s, size_t len) {
+    return syscall(SYS_cputs, reinterpret_cast<uintptr_t>(s), len);
+}
+
+int64_t sys_cgetc() { return syscall(SYS_cgetc); }
+
+int32_t sys_getenvid() { return static_cast<int32_t>(syscall(SYS_getenvid)); }
+
+void sys_exit(uint64_t status) {
+    syscall(SYS_exit, status);
+    // Unreachable unless the kernel is broken; trap loudly rather than
+    // spin or run off into whatever follows.
+    __builtin_trap();
+}
+
+// Env ids are sign-extended, so a negative id reaches the kernel as one.
+int64_t sys_env_destroy(int32_t envid) { return syscall(SYS_env_destroy, static_cast<int64_t>(envid)); }
+
+int64_t sys_yield() { return syscall(SYS_yield); }
+
+int64_t sys_page_alloc(int32_t envid, uintptr_t va, uint64_t perm) {
+    return syscall(SYS_page_alloc, static_cast<int64_t>(envid), va, perm);
+}
+
+int64_t sys_page_unmap(int32_t envid, uintptr_t va) {
+    return syscall(SYS_page_unmap, static_cast<int64_t>(envid), va);
+}
+
+int64_t sys_set_upcall(int32_t envid, uintptr_t entry, uintptr_t stack_top) {
+    return syscall(SYS_set_upcall, static_cast<int64_t>(envid), entry, stack_top);
+}
