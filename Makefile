@@ -160,25 +160,31 @@ qemu: deps all
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY))
 qemu-nox: deps all
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) -nographic)
+# `make gdb` also loads the symbols of the user program a run-PROG-gdb
+# booted (kernel and user addresses never overlap); the name is left here.
+GDB_USER_PROG_FILE := $(BUILD)/gdb-user-prog
 qemu-gdb: deps all $(BUILD)/gdbinit
+	@echo "$(GDB_USER_PROG)" > $(GDB_USER_PROG_FILE)
 	@echo "*** Now run 'make gdb' in another terminal (port $(GDBPORT))."
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY) $(QEMU_GDB))
 qemu-nox-gdb: deps all $(BUILD)/gdbinit
+	@echo "$(GDB_USER_PROG)" > $(GDB_USER_PROG_FILE)
 	@echo "*** Now run 'make gdb' in another terminal (port $(GDBPORT))."
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) -nographic $(QEMU_GDB))
 
 # make run-PROG[-nox][-gdb]: boot with PROG as the first program.
-run-%-nox-gdb: ; @$(MAKE) --no-print-directory qemu-nox-gdb APPEND="prog=$* $(APPEND)"
-run-%-gdb: ; @$(MAKE) --no-print-directory qemu-gdb APPEND="prog=$* $(APPEND)"
+run-%-nox-gdb: ; @$(MAKE) --no-print-directory qemu-nox-gdb APPEND="prog=$* $(APPEND)" GDB_USER_PROG=$*
+run-%-gdb: ; @$(MAKE) --no-print-directory qemu-gdb APPEND="prog=$* $(APPEND)" GDB_USER_PROG=$*
 run-%-nox: ; @$(MAKE) --no-print-directory qemu-nox APPEND="prog=$* $(APPEND)"
 run-%: ; @$(MAKE) --no-print-directory qemu APPEND="prog=$* $(APPEND)"
 
 $(BUILD)/gdbinit: Makefile
 	@mkdir -p $(@D)
-	@printf '%s\n' 'set architecture i386:x86-64' 'file $(BUILD)/kernel' \
+	@printf '%s\n' 'set architecture i386:x86-64' 'set confirm off' 'file $(BUILD)/kernel' \
 	  'target remote localhost:$(GDBPORT)' 'echo Connected. Try: hbreak kernel_main, then continue.\n' > $@
 gdb: $(BUILD)/gdbinit
-	$(GDB) -q -n -x $(BUILD)/gdbinit
+	$(GDB) -q -n -x $(BUILD)/gdbinit $(foreach p,$(shell cat $(GDB_USER_PROG_FILE) 2>/dev/null),\
+	  -ex 'add-symbol-file $(BUILD)/user/$(p)' -ex 'echo Also loaded: $(BUILD)/user/$(p)\n')
 
 print-qemu:
 	@echo $(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY)

@@ -17,6 +17,7 @@ struct [[gnu::packed]] TaskState {
 
 constinit TaskState tss{};
 alignas(16) char double_fault_stack[4096];
+alignas(16) char nmi_stack[4096];
 
 // Descriptors: flat 64-bit code, flat data, each for ring 0 and ring 3,
 // then the 16-byte TSS descriptor (filled in at run time: its address is
@@ -42,6 +43,7 @@ namespace gdt {
 void init() {
     tss.rsp[0] = reinterpret_cast<uint64_t>(kernel_stack_top);
     tss.ist[double_fault_ist - 1] = reinterpret_cast<uint64_t>(double_fault_stack + sizeof double_fault_stack);
+    tss.ist[nmi_ist - 1] = reinterpret_cast<uint64_t>(nmi_stack + sizeof nmi_stack);
     tss.iomap_base = sizeof(TaskState);  // no I/O permission bitmap
     uint64_t base = reinterpret_cast<uint64_t>(&tss), limit = sizeof(TaskState) - 1;
     descriptors[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |

@@ -15,6 +15,10 @@ constexpr uint16_t tss_selector = 0x28;
 // The IST slot the double-fault gate uses: its own stack, so a kernel
 // stack overflow still gets reported.
 constexpr uint8_t double_fault_ist = 1;
+// NMI and machine check may arrive on the first instruction of
+// syscall_entry, while rsp is still the user's: they need a stack of
+// their own too.
+constexpr uint8_t nmi_ist = 2;
 
 void init();
 

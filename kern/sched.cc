@@ -12,6 +12,11 @@ constexpr uint64_t checkpoint_all_envs_done = 0x1D1E;
 
 namespace sched {
 
+bool exits_when_idle() {
+    const char* idle = boot_args.get("idle");
+    return idle && idle[0] == 'e';
+}
+
 void run_next() {
     size_t start = current_env ? static_cast<size_t>(current_env - envs) + 1 : 0;
     for (size_t i = 0; i < max_envs; ++i) {
@@ -21,8 +26,7 @@ void run_next() {
     if (current_env && current_env->status == EnvStatus::running) env::run(*current_env);
 
     cprintf("no runnable environments (%lu ended)\n", env_end_count);
-    const char* idle = boot_args.get("idle");
-    if (idle && idle[0] == 'e') {
+    if (exits_when_idle()) {
         selftest_checkpoint(checkpoint_all_envs_done, frame_table.free_count);
         qemu::exit(qemu::ExitCode::success);
     }

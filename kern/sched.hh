@@ -7,4 +7,7 @@ namespace sched {
 // With none left, stops the run for the grader (boot argument idle=exit)
 // or drops into the monitor.
 [[noreturn]] void run_next();
+// Whether this run ends when nothing is left to run (idle=exit), rather
+// than dropping into the monitor.
+bool exits_when_idle();
 }  // namespace sched

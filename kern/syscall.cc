@@ -22,19 +22,27 @@ int64_t sys_cputs(Env& e, uintptr_t s, size_t len) {
     return 0;
 }
 
+// A register holds 64 bits and an env id 32: a value that is not a
+// sign-extended 32-bit id is refused, not truncated into some other env's.
+int lookup_target(uint64_t raw_id, Env** target) {
+    auto id = static_cast<EnvId>(raw_id);
+    if (static_cast<uint64_t>(static_cast<int64_t>(id)) != raw_id) return E_BAD_ENV;
+    return env::lookup(id, target, true);
+}
+
 bool valid_user_page(uintptr_t va) { return va < user_top && va % page_size == 0; }
 
-int64_t sys_page_alloc(EnvId id, uintptr_t va, uint64_t perm) {
+int64_t sys_page_alloc(uint64_t id, uintptr_t va, uint64_t perm) {
     // BEGIN LAB 3
     Env* target;
-    if (int r = env::lookup(id, &target, true); r < 0) return r;
+    if (int r = lookup_target(id, &target); r < 0) return r;
     if (!valid_user_page(va)) return E_INVAL;
     if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))
         return E_INVAL;
     return env::map_new_page(*target, va, perm);
     // STUB LAB 3
-    //~ // LAB 3: your code here. Look up the target (env::lookup with the
-    //~ // permission check), refuse a va that is not a page-aligned user
+    //~ // LAB 3: your code here. Look up the target (lookup_target above),
+    //~ // refuse a va that is not a page-aligned user
     //~ // address and a perm that lacks present | user or has bits outside
     //~ // perm_allowed (E_INVAL), then env::map_new_page.
     //~ (void) id, (void) va, (void) perm;
@@ -42,17 +50,17 @@ int64_t sys_page_alloc(EnvId id, uintptr_t va, uint64_t perm) {
     // END LAB 3
 }
 
-int64_t sys_page_unmap(EnvId id, uintptr_t va) {
+int64_t sys_page_unmap(uint64_t id, uintptr_t va) {
     Env* target;
-    if (int r = env::lookup(id, &target, true); r < 0) return r;
+    if (int r = lookup_target(id, &target); r < 0) return r;
     if (!valid_user_page(va)) return E_INVAL;
     env::unmap_page(*target, va);
     return 0;
 }
 
-int64_t sys_set_upcall(EnvId id, uintptr_t entry, uintptr_t stack_top) {
+int64_t sys_set_upcall(uint64_t id, uintptr_t entry, uintptr_t stack_top) {
     Env* target;
-    if (int r = env::lookup(id, &target, true); r < 0) return r;
+    if (int r = lookup_target(id, &target); r < 0) return r;
     // Recorded as given: the binding is checked when a fault uses it, since
     // the library OS may map the pages afterwards.
     target->upcall_entry = entry;
@@ -79,7 +87,7 @@ void dispatch_syscall(Env& e) {
         sched::run_next();
     case SYS_env_destroy: {
         Env* target;
-        result = env::lookup(static_cast<EnvId>(tf.rdi), &target, true);
+        result = lookup_target(tf.rdi, &target);
         if (result == 0) {
             cprintf("[env %08x] destroyed by env %08x\n", target->id, e.id);
             env::destroy(*target, EnvEndHow::destroyed, static_cast<uint32_t>(e.id));
@@ -91,11 +99,11 @@ void dispatch_syscall(Env& e) {
         tf.rax = 0;
         sched::run_next();
     case SYS_page_alloc:
-        result = sys_page_alloc(static_cast<EnvId>(tf.rdi), tf.rsi, tf.rdx);
+        result = sys_page_alloc(tf.rdi, tf.rsi, tf.rdx);
         break;
-    case SYS_page_unmap: result = sys_page_unmap(static_cast<EnvId>(tf.rdi), tf.rsi); break;
+    case SYS_page_unmap: result = sys_page_unmap(tf.rdi, tf.rsi); break;
     case SYS_set_upcall:
-        result = sys_set_upcall(static_cast<EnvId>(tf.rdi), tf.rsi, tf.rdx);
+        result = sys_set_upcall(tf.rdi, tf.rsi, tf.rdx);
         break;
     default: result = E_NO_SYS; break;
     }

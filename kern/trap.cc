@@ -10,7 +10,7 @@
 #include "kern/upcall.hh"
 #include "kern/x86.hh"
 
-extern "C" char trap_entries[];
+extern "C" char trap_entries[], syscall_entry[];
 
 namespace {
 
@@ -25,6 +25,34 @@ struct [[gnu::packed]] Gate {
 };
 
 constinit Gate idt[256]{};
+
+// trapentry.S has its own copies of these.
+static_assert(gdt::user_data == 0x1b && gdt::user_code == 0x23 && trap_vector::syscall == 0x30);
+
+namespace msr {
+constexpr uint32_t efer = 0xC0000080, star = 0xC0000081, lstar = 0xC0000082, fmask = 0xC0000084;
+constexpr uint64_t efer_syscall_enable = 1;
+}
+namespace rflags {
+constexpr uint64_t trap = 1 << 8, interrupt = 1 << 9, direction = 1 << 10, iopl = 3 << 12,
+                   nested_task = 1 << 14, alignment_check = 1 << 18;
+}
+
+// `syscall` loads cs from STAR[47:32] and ss = that + 8; `sysret` (which
+// we do not use, but the layout must allow) would load ss from
+// STAR[63:48] + 8 and cs from + 16, which is why the GDT puts user data
+// before user code.
+void enable_syscall_instruction() {
+    static_assert(gdt::kernel_data == gdt::kernel_code + 8);
+    static_assert((gdt::user_data & ~3) == gdt::kernel_data + 8 && (gdt::user_code & ~3) == gdt::kernel_data + 16);
+    x86::wrmsr(msr::star, (uint64_t(gdt::kernel_data) << 48) | (uint64_t(gdt::kernel_code) << 32));
+    x86::wrmsr(msr::lstar, reinterpret_cast<uint64_t>(syscall_entry));
+    // Cleared on entry: the kernel runs with interrupts off, the C++ ABI
+    // wants DF clear, and TF clear means no single-step trap in ring 0.
+    x86::wrmsr(msr::fmask, rflags::trap | rflags::interrupt | rflags::direction | rflags::iopl |
+                               rflags::nested_task | rflags::alignment_check);
+    x86::wrmsr(msr::efer, x86::rdmsr(msr::efer) | msr::efer_syscall_enable);
+}
 constexpr unsigned ticks_per_second = 100;
 
 void set_gate(uint64_t vector, unsigned dpl, uint8_t ist = 0) {
@@ -84,15 +112,17 @@ const char* name(uint64_t vector) {
 void init() {
     gdt::init();
     for (uint64_t v = 0; v < 256; ++v) set_gate(v, 0);
-    // User code may raise these on purpose.
+    // User code may raise this one on purpose (int3).
     set_gate(trap_vector::breakpoint, 3);
-    set_gate(trap_vector::syscall, 3);
     set_gate(trap_vector::double_fault, 0, gdt::double_fault_ist);
+    set_gate(trap_vector::nmi, 0, gdt::nmi_ist);
+    set_gate(trap_vector::machine_check, 0, gdt::nmi_ist);
     struct [[gnu::packed]] {
         uint16_t limit;
         uint64_t base;
     } pointer{sizeof(idt) - 1, reinterpret_cast<uint64_t>(idt)};
     asm volatile("lidt %0" : : "m"(pointer));
+    enable_syscall_instruction();
     pic::init(ticks_per_second);
 }
 

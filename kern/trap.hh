@@ -15,12 +15,16 @@ struct TrapFrame {
 };
 
 namespace trap_vector {
-constexpr uint64_t divide = 0, breakpoint = 3, invalid_opcode = 6, double_fault = 8,
-                   general_protection = 13, page_fault = 14, timer = 32, syscall = 0x30;
+constexpr uint64_t divide = 0, nmi = 2, breakpoint = 3, invalid_opcode = 6, double_fault = 8,
+                   general_protection = 13, page_fault = 14, machine_check = 18, timer = 32;
+// Not a gate: the tag syscall_entry puts in the frame of a `syscall`.
+// Its IDT gate stays kernel-only, so `int $0x30` from user code is a #GP.
+constexpr uint64_t syscall = 0x30;
 }
 
 namespace traps {
-// Loads the GDT, TSS and IDT, and starts the timer (interrupts stay off in
+// Loads the GDT, TSS and IDT, enables the `syscall` instruction, and
+// starts the timer (interrupts stay off in
 // the kernel; user code runs with them on).
 void init();
 const char* name(uint64_t vector);

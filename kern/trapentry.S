@@ -1,7 +1,13 @@
-# Interrupt and exception entry. Each of the 256 vectors has a 16-byte stub
-# at trap_entries + 16 * vector that makes the stack look the same for
-# every vector (an error code, real or 0, then the vector number) and jumps
-# to trap_common, which saves the registers as a TrapFrame and calls trap().
+# Interrupt, exception and system-call entry. Each of the 256 vectors has
+# a 16-byte stub at trap_entries + 16 * vector that makes the stack look
+# the same for every vector (an error code, real or 0, then the vector
+# number) and jumps to trap_common, which saves the registers as a
+# TrapFrame and calls trap(). syscall_entry builds the same frame.
+
+# Must match gdt.hh and trap.hh (kern/trap.cc static_asserts them).
+.set USER_DATA_SELECTOR, 0x1b
+.set USER_CODE_SELECTOR, 0x23
+.set SYSCALL_VECTOR, 0x30
 
 .altmacro
 .macro trap_stub n
@@ -24,6 +30,28 @@ trap_entries:
     trap_stub %vector
     .set vector, vector + 1
 .endr
+
+# The `syscall` instruction's entry (MSR_LSTAR). The CPU has put the user
+# rip in rcx and rflags in r11, masked rflags (interrupts off, TF and DF
+# clear) and loaded the kernel cs/ss, but left rsp alone: it is still the
+# user's, and must not be trusted. Build the same frame an interrupt gate
+# would, tagged with trap_vector::syscall, so one trap() and one return
+# path (iretq) serve both. One CPU and interrupts off: a global can hold
+# the user rsp for the few instructions until it is on the kernel stack.
+.globl syscall_entry
+.type syscall_entry, @function
+syscall_entry:
+    mov %rsp, syscall_user_rsp(%rip)
+    mov $kernel_stack_top, %rsp
+    pushq $USER_DATA_SELECTOR       # ss
+    pushq syscall_user_rsp(%rip)    # rsp
+    pushq %r11                      # rflags
+    pushq $USER_CODE_SELECTOR       # cs
+    pushq %rcx                      # rip
+    pushq $0                        # error code
+    pushq $SYSCALL_VECTOR
+    jmp trap_common
+.size syscall_entry, . - syscall_entry
 
 trap_common:
     pushq %rax
@@ -69,5 +97,13 @@ trap_return:
     popq %rbx
     popq %rax
     add $16, %rsp           # the vector and error code
+    # iretq, not sysretq, even after a syscall: it restores every register
+    # of the frame, cannot be fooled by a non-canonical user rip (sysretq
+    # would fault in ring 0 on Intel), and costs little next to the rest.
     iretq
 .size trap_return, . - trap_return
+
+.bss
+.balign 8
+syscall_user_rsp:
+    .quad 0

@@ -40,6 +40,14 @@ inline uint64_t rdtsc() {
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return (uint64_t(hi) << 32) | lo;
 }
+inline uint64_t rdmsr(uint32_t msr) {
+    uint32_t lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t(hi) << 32) | lo;
+}
+inline void wrmsr(uint32_t msr, uint64_t v) {
+    asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32)));
+}
 inline void pause() { asm volatile("pause"); }
 [[noreturn]] inline void halt_forever() {
     for (;;) asm volatile("cli; hlt");

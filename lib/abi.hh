@@ -4,10 +4,11 @@
 #pragma once
 #include "lib/types.hh"
 
-// System calls: `int $0x30` with the number in rax and arguments in rdi,
-// rsi, rdx, rcx, r8; the result (>= 0, or a negative Error) comes back in
-// rax. Every other register is preserved.
-constexpr uint8_t syscall_vector = 0x30;
+// System calls: the `syscall` instruction with the number in rax and
+// arguments in rdi, rsi, rdx, r10, r8; the result (>= 0, or a negative
+// Error) comes back in rax. The instruction itself takes rcx (the return
+// rip) and r11 (rflags), so those two are clobbered; every other register
+// is preserved. (Not rcx for the 4th argument, for that reason.)
 
 enum Syscall : uint64_t {
     SYS_cputs = 0,          // (const char* s, size_t len)

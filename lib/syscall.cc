@@ -2,16 +2,17 @@
 
 int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                 uint64_t a5) {
-    // r8 has no constraint letter of its own.
+    // r10 and r8 have no constraint letters of their own.
+    register uint64_t r10 asm("r10") = a4;
     register uint64_t r8 asm("r8") = a5;
     int64_t ret;
-    // The kernel preserves every register but rax. "memory": it may read
-    // buffers we wrote and write memory we will read (new pages, say).
-    asm volatile("int %[vec]"
+    // The kernel preserves every register but rax, and `syscall` itself
+    // overwrites rcx and r11. "memory": the kernel may read buffers we
+    // wrote and write memory we will read (new pages, say).
+    asm volatile("syscall"
                  : "=a"(ret)
-                 : [vec] "i"(syscall_vector), "a"(num), "D"(a1), "S"(a2), "d"(a3),
-                   "c"(a4), "r"(r8)
-                 : "memory", "cc");
+                 : "a"(num), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
+                 : "rcx", "r11", "memory", "cc");
     return ret;
 }
 

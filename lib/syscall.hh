@@ -4,7 +4,7 @@
 #pragma once
 #include "lib/abi.hh"
 
-// The raw trap: number in rax, arguments in rdi, rsi, rdx, rcx, r8.
+// The raw `syscall`: number in rax, arguments in rdi, rsi, rdx, r10, r8.
 int64_t syscall(uint64_t num, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
                 uint64_t a4 = 0, uint64_t a5 = 0);
 
