@@ -52,11 +52,13 @@ uint64_t umain(uint64_t arg) {
     CHECK(sys_page_alloc(0, free_va, perm_present | perm_user | (1ull << 8)), E_INVAL);  // global
     CHECK(sys_page_alloc(0, free_va, perm_present), E_INVAL);    // not user
 
-    // 10-11: env ids that name no env.
+    // 10-12: env ids that name no env. The last is our own id with bits
+    // above 32 set: truncated, it would destroy us.
     CHECK(sys_env_destroy(0x7FFFFFFF), E_BAD_ENV);
     CHECK(sys_set_upcall(0x7FFFFFFF, 0, 0), E_BAD_ENV);
+    CHECK(syscall(SYS_env_destroy, (1ull << 32) | static_cast<uint32_t>(sys_getenvid())), E_BAD_ENV);
 
-    // 12-16: the good cases still work after all that.
+    // 13-17: the good cases still work after all that.
     CHECK(sys_cputs("ok\n", 3), 0);
     CHECK(sys_page_alloc(0, free_va, prw), 0);
     // The page must be fresh and zeroed (lib/abi.hh), and ours to write.
@@ -77,7 +79,7 @@ uint64_t umain(uint64_t arg) {
         return arg ^ (0xBAD00 + n);
     }
     CHECK(sys_page_unmap(0, free_va), 0);
-    // 17: unmapped again, so the kernel must refuse to read it.
+    // 18: unmapped again, so the kernel must refuse to read it.
     CHECK(sys_cputs(as_ptr(free_va), 16), E_FAULT);
 #undef CHECK
 
