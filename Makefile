@@ -51,7 +51,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
 .PHONY: all clean deps qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
-	handout print-qemu help bench
+	handout print-qemu help bench grade-submissions gradescope
 all: $(BUILD)/kernel.img
 
 # ---------------------------------------------------------------- kernel
@@ -212,6 +212,17 @@ handout: $(BUILD)/exokit-handout
 	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make handout LAB=N OUT=DIR"; exit 2; }
 	$(BUILD)/exokit-handout --lab $(LAB) --src . --out $(OUT) --exclude-file tools/handout-exclude $(EXTRA_HANDOUT_FLAGS)
 
+# Instructors: grade a folder of submissions (one subfolder per student),
+# or build the zip to upload as a Gradescope autograder.
+grade-submissions: deps $(BUILD)/exokit-handout
+	@test -f tools/grade_submissions.py || { echo "grade-submissions: only in the instructors' tree"; exit 2; }
+	@test -n "$(LAB)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade-submissions LAB=N SUBMISSIONS=DIR [OUT=DIR]"; exit 2; }
+	$(PYTHON) tools/grade_submissions.py --lab $(LAB) --submissions $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
+gradescope: deps $(BUILD)/exokit-handout
+	@test -f tools/gradescope/package.py || { echo "gradescope: only in the instructors' tree"; exit 2; }
+	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=N"; exit 2; }
+	$(PYTHON) tools/gradescope/package.py --lab $(LAB)
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) grade/bench.py
@@ -228,5 +239,8 @@ help:
 	@echo "make test             unit tests, reference grading and handout checks"
 	@echo "make handout LAB=N OUT=DIR   write the student tree for lab N"
 	@echo "make print-qemu       show the QEMU command line (ACCEL=kvm|tcg to choose)"
+	@echo "make bench            sizes, boot time, syscall and upcall cycles"
+	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder in DIR"
+	@echo "make gradescope LAB=N write the Gradescope autograder zip for lab N"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -136,8 +136,9 @@ def results() -> dict:
         })
     for t in tests:
         t.pop("lab")
+    build_ok = json.loads(BUILD_STATUS.read_text())["ok"] if BUILD_STATUS.exists() else None
     return {"score": score, "tests": tests, "output_format": "text",
-            "extra_data": {"max_score": max_score}}
+            "extra_data": {"max_score": max_score, "build_ok": build_ok}}
 
 
 def pytest_sessionfinish(session, exitstatus):

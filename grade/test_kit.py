@@ -38,3 +38,31 @@ def test_hang_times_out():
 def test_output_flood_is_cut_off():
     result = run("kit-flood", {"test": "flood"})
     assert result.reason.startswith("output flood"), result.describe()
+
+
+def test_submission_overlay_takes_only_editable_files(tmp_path):
+    """Batch and Gradescope grading lay a submission over a pristine tree:
+    only files the lab definitions list may come through."""
+    from harness import ROOT
+    from submission import editable_files, overlay
+    tree = tmp_path / "tree"
+    (tree / "labs").mkdir(parents=True)
+    (tree / "labs" / "lab1.json").write_text('{"lab": 1, "files": ["kern/a.cc"]}')
+    (tree / "labs" / "lab2.json").write_text('{"lab": 2, "files": ["kern/b.cc"]}')
+    (tree / "grade").mkdir()
+    (tree / "grade" / "test_lab1.py").write_text("pristine")
+    # A submission wrapped in one folder, as a zip or a clone would be.
+    sub = tmp_path / "student" / "exokit-main"
+    (sub / "kern").mkdir(parents=True)
+    (sub / "grade").mkdir()
+    (sub / "kern" / "a.cc").write_text("student a")
+    (sub / "kern" / "b.cc").write_text("student b")
+    (sub / "grade" / "test_lab1.py").write_text("tampered")
+    assert editable_files(tree, 1) == ["kern/a.cc"]
+    assert overlay(tmp_path / "student", tree, 1) == {"taken": ["kern/a.cc"], "missing": []}
+    assert (tree / "kern" / "a.cc").read_text() == "student a"
+    assert not (tree / "kern" / "b.cc").exists()          # lab 2's file, not lab 1's
+    assert (tree / "grade" / "test_lab1.py").read_text() == "pristine"
+    # The real lab definitions name files that exist.
+    for f in editable_files(ROOT, 99):
+        assert (ROOT / f).is_file(), f
