@@ -18,7 +18,11 @@ HOW = {1: "exited", 2: "killed by a trap", 3: "killed: bad upcall entry",
        4: "killed: no exception stack", 5: "destroyed"}
 OK, SURVIVED = 0x600D, 0x5AFE
 DIVIDE, BREAKPOINT, GENERAL_PROTECTION, PAGE_FAULT = 0, 3, 13, 14
-KERNEL_PROBE = 0xFFFFFFFF80100000
+# Kernel memory that is surely mapped: physical 1 MiB (where the kernel is
+# loaded) through the direct map. Touching it from ring 3 must be a
+# protection violation, not a missing page.
+KERNEL_PROBE = 0xFFFF800000100000
+PF_PRESENT, PF_WRITE, PF_USER = 1, 2, 4
 USER_TEXT = range(0x800000, 0x1000000)
 
 
@@ -35,7 +39,7 @@ for i in range(min(value("env_end_count"), 64)):
     e = "env_ends[%d]" % i
     ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
                  "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
-                 "rip": value(e + ".rip")})
+                 "rip": value(e + ".rip"), "error_code": value(e + ".error_code")})
 report({"stages": [start, done], "free_before": free_before, "free_after": free_after,
         "ends": ends})
 gdb.execute("delete")
@@ -74,7 +78,7 @@ def expect_exit(name):
     expect_frames_returned(report, result)
 
 
-def expect_killed(name, how, vector=None, fault_va=None):
+def expect_killed(name, how, vector=None, fault_va=None, error_code=None):
     arg, end, report, result = run_program(name)
     if end["how"] == EXITED and end["detail"] ^ arg == SURVIVED:
         raise GradeFailure(f"{name}: the kernel let it survive\n{result.tail()}")
@@ -85,6 +89,9 @@ def expect_killed(name, how, vector=None, fault_va=None):
         raise GradeFailure(f"{name} should die of trap {vector}, not {end['detail']}")
     if fault_va is not None and end["fault_va"] != fault_va:
         raise GradeFailure(f"{name}: fault address {end['fault_va']:#x}, expected {fault_va:#x}")
+    if error_code is not None and end["error_code"] != error_code:
+        raise GradeFailure(f"{name}: page-fault error code {end['error_code']:#x}, expected "
+                           f"{error_code:#x} (a user-mode protection violation)")
     if how == KILLED_BY_TRAP and end["rip"] not in USER_TEXT:
         raise GradeFailure(f"{name}: the recorded rip {end['rip']:#x} is not in the program")
     if f"[env {end['id']:08x}]" not in result.output:
@@ -96,15 +103,16 @@ def test_hello():
     expect_exit("hello")
 
 
-@pytest.mark.parametrize("name,vector,fault_va", [
-    pytest.param("divzero", DIVIDE, None, id="divzero"),
-    pytest.param("breakpoint", BREAKPOINT, None, id="breakpoint"),
-    pytest.param("gpfault", GENERAL_PROTECTION, None, id="gpfault"),
-    pytest.param("readkernel", PAGE_FAULT, KERNEL_PROBE, id="readkernel"),
-    pytest.param("writekernel", PAGE_FAULT, KERNEL_PROBE, id="writekernel"),
+@pytest.mark.parametrize("name,vector,fault_va,error_code", [
+    pytest.param("divzero", DIVIDE, None, None, id="divzero"),
+    pytest.param("breakpoint", BREAKPOINT, None, None, id="breakpoint"),
+    pytest.param("gpfault", GENERAL_PROTECTION, None, None, id="gpfault"),
+    pytest.param("readkernel", PAGE_FAULT, KERNEL_PROBE, PF_PRESENT | PF_USER, id="readkernel"),
+    pytest.param("writekernel", PAGE_FAULT, KERNEL_PROBE, PF_PRESENT | PF_WRITE | PF_USER,
+                 id="writekernel"),
 ])
-def test_user_trap_kills_env(name, vector, fault_va):
-    expect_killed(name, KILLED_BY_TRAP, vector, fault_va)
+def test_user_trap_kills_env(name, vector, fault_va, error_code):
+    expect_killed(name, KILLED_BY_TRAP, vector, fault_va, error_code)
 
 
 def test_bad_syscall_arguments():

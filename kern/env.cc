@@ -64,7 +64,7 @@ int load_program(Env& e, const UserProgram& program) {
 }
 
 void record_end(const Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
-    env_ends[env_end_count % env_end_log_size] = EnvEnd{e.id, how, detail, fault_va, e.tf.rip};
+    env_ends[env_end_count % env_end_log_size] = EnvEnd{e.id, how, detail, fault_va, e.tf.rip, e.tf.error_code};
     ++env_end_count;
 }
 

@@ -45,6 +45,7 @@ struct EnvEnd {
     uint64_t detail;
     uint64_t fault_va;       // cr2, for page faults
     uint64_t rip;            // where it was
+    uint64_t error_code;     // the CPU's error code, for traps that push one
 };
 
 constexpr size_t env_end_log_size = 64;

@@ -133,7 +133,9 @@ extern "C" [[noreturn]] void trap(TrapFrame* frame) {
         pic::end_of_interrupt(static_cast<uint8_t>(frame->vector - pic::irq_base));
 
     if (!frame->from_user()) {
-        // The kernel only takes interrupts while idle; anything else is a bug.
+        // The kernel runs with interrupts off, so today any trap from ring 0
+        // is a bug. A later lab that idles with `sti; hlt` gets its ticks
+        // here, and they are harmless.
         if (frame->vector == pic::irq_base + pic::irq_timer) trap_return(frame);
         cprintf("kernel trap: %s (vector %lu)%s\n", traps::name(frame->vector), frame->vector,
                 frame->vector == trap_vector::page_fault ? ", cr2 below" : "");

@@ -97,9 +97,10 @@ trap_return:
     popq %rbx
     popq %rax
     add $16, %rsp           # the vector and error code
-    # iretq, not sysretq, even after a syscall: it restores every register
-    # of the frame, cannot be fooled by a non-canonical user rip (sysretq
-    # would fault in ring 0 on Intel), and costs little next to the rest.
+    # iretq, not sysretq, even after a syscall: one path for every frame,
+    # every register restored, and no sysretq hazard (on Intel, sysretq to
+    # a non-canonical rip faults in ring 0 with the user's rsp). The saved
+    # rip is always canonical: the CPU or the kernel's checks put it there.
     iretq
 .size trap_return, . - trap_return
 

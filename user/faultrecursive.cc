@@ -33,6 +33,24 @@ bool on_exception_stack(uintptr_t sp) {
     return sp >= exception_stack_top - exception_stack_size && sp < exception_stack_top;
 }
 
+// Loads *addr with rsp at 8 past a 16-byte boundary. Frames are 16-byte
+// aligned, and only at this rsp does a kernel that forgets the 8-byte gap
+// put the nested frame's last word where the return path will write rip;
+// at the other alignment the rounding leaves a gap by luck. r11 holds the
+// real rsp: the upcall's return path restores every register.
+uint64_t load_at_odd_rsp(uintptr_t addr) {
+    uint64_t value;
+    asm volatile("mov %%rsp, %%r11\n\t"
+                 "and $-16, %%rsp\n\t"
+                 "sub $8, %%rsp\n\t"
+                 "mov (%1), %0\n\t"
+                 "mov %%r11, %%rsp"
+                 : "=&r"(value)
+                 : "r"(addr)
+                 : "r11", "cc", "memory");
+    return value;
+}
+
 void handler(UTrapFrame* utf) {
     depth = depth + 1;
     if (depth > max_depth) max_depth = depth;
@@ -50,7 +68,7 @@ void handler(UTrapFrame* utf) {
         const uint64_t saved_rip = utf->rip, saved_rsp = utf->rsp;
         const uint64_t saved_va = utf->fault_va, saved_rbx = utf->rbx;
 
-        uint64_t b = *reinterpret_cast<volatile uint64_t*>(page_b + 8 * (the_arg % 512));
+        uint64_t b = load_at_odd_rsp(page_b + 8 * (the_arg % 512));
         // page B is fresh, so only its marker word is non-zero.
         const uint64_t want_b = the_arg % 512 == 0 ? page_b ^ the_arg : 0;
         if (b != want_b) fail(2, "the read of B after the nested fault saw the wrong value");

@@ -1,11 +1,12 @@
-// writekernel: a user write to kernel memory (the kernel image).
+// writekernel: a user write to kernel memory (physical 1 MiB, where the kernel
+// is loaded, through the kernel's direct map: surely mapped, never user).
 // Grader expects: the kernel kills the env with a page fault (trap 14,
-// a write protection violation at 0xFFFFFFFF80100000; no upcall is
+// a write protection violation at 0xFFFF800000100000; no upcall is
 // registered). If the env survives it exits arg ^ 0x5AFE.
 #include "lib/console.hh"
 
 uint64_t umain(uint64_t arg) {
-    auto* p = reinterpret_cast<volatile uint64_t*>(0xFFFFFFFF80100000);
+    auto* p = reinterpret_cast<volatile uint64_t*>(0xFFFF800000100000);
     *p = arg;
     printf("writekernel: survived the write\n");
     return arg ^ 0x5AFE;
