@@ -65,9 +65,15 @@ $(BUILD)/kern-obj/%.S.o: %.S
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
 
-$(BUILD)/userprogs.S: $(USER_BINS) tools/gen-userprogs.sh
+# The kernel embeds the programs without their debug info (a third of the
+# size); GDB reads the symbols from build/user/PROG itself.
+USER_EMBEDDED := $(USER_PROGS:%=$(BUILD)/user-embedded/%)
+$(BUILD)/user-embedded/%: $(BUILD)/user/%
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --strip-debug $< $@
+$(BUILD)/userprogs.S: $(USER_EMBEDDED) tools/gen-userprogs.sh
 	$(if $(Q),@echo "  GEN-USERPROGS.SH $@")
-	$(Q)tools/gen-userprogs.sh $(USER_BINS) > $@
+	$(Q)tools/gen-userprogs.sh $(USER_EMBEDDED) > $@
 $(BUILD)/userprogs.o: $(BUILD)/userprogs.S
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@

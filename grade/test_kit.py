@@ -15,7 +15,7 @@ def test_boot_echoes_nonce():
 
 
 def test_embedded_program_matches_build():
-    image = (BUILD / "user" / "hello").read_bytes()
+    image = (BUILD / "user-embedded" / "hello").read_bytes()
     entry = struct.unpack_from("<Q", image, 24)[0]
     n = nonce()
     result = run("kit-embed", {"test": "embed", "prog": "hello", "nonce": hex(n)})

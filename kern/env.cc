@@ -68,6 +68,19 @@ void record_end(const Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va)
     ++env_end_count;
 }
 
+// Gives back everything e holds: its frames, its page-table pages, its slot.
+void release(Env& e) {
+    // Leave e's address space before tearing it down.
+    if ((x86::read_cr3() & pte::address_mask) == e.pml4)
+        asm volatile("mov %0, %%cr3" : : "r"(kernel_pml4) : "memory");
+    PageTable pt = e.page_table();
+    pt.for_each_user_mapping([](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
+    pt.free_user_tables(true);
+    e.status = EnvStatus::free;
+    e.pml4 = 0;
+    if (current_env == &e) current_env = nullptr;
+}
+
 }  // namespace
 
 namespace env {
@@ -112,8 +125,7 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
         r = map_new_page(*e, va, perm_user | perm_writable | perm_no_execute);
     if (r < 0) {
         cprintf("env: cannot load '%s': %s\n", program.name, error_name(r));
-        destroy(*e, EnvEndHow::destroyed, 0);
-        --env_end_count;  // it never ran: not an ending worth recording
+        release(*e);  // it never ran: no ending to record
         return r;
     }
     *out = e;
@@ -159,15 +171,7 @@ void unmap_page(Env& e, uintptr_t va) {
 
 void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
     record_end(e, how, detail, fault_va);
-    // Leave e's address space before tearing it down.
-    if ((x86::read_cr3() & pte::address_mask) == e.pml4)
-        asm volatile("mov %0, %%cr3" : : "r"(kernel_pml4) : "memory");
-    PageTable pt = e.page_table();
-    pt.for_each_user_mapping([](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
-    pt.free_user_tables(true);
-    e.status = EnvStatus::free;
-    e.pml4 = 0;
-    if (current_env == &e) current_env = nullptr;
+    release(e);
 }
 
 void run(Env& e) {
