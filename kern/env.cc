@@ -20,8 +20,6 @@ PageTable Env::page_table() const { return PageTable(pml4, kernel_table_memory);
 
 namespace {
 
-constexpr uint64_t rflags_interrupts = 1 << 9, rflags_reserved = 1 << 1;
-
 // Loads the program's segments into e's address space.
 int load_program(Env& e, const UserProgram& program) {
     const elf::FileHeader* h = program.header();
@@ -115,7 +113,7 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     e->status = EnvStatus::runnable;
     e->tf.cs = gdt::user_code;
     e->tf.ss = gdt::user_data;
-    e->tf.rflags = rflags_interrupts | rflags_reserved;
+    e->tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
     e->tf.rsp = user_stack_top;
     e->tf.rdi = arg;
 

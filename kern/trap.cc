@@ -33,10 +33,6 @@ namespace msr {
 constexpr uint32_t efer = 0xC0000080, star = 0xC0000081, lstar = 0xC0000082, fmask = 0xC0000084;
 constexpr uint64_t efer_syscall_enable = 1;
 }
-namespace rflags {
-constexpr uint64_t trap = 1 << 8, interrupt = 1 << 9, direction = 1 << 10, iopl = 3 << 12,
-                   nested_task = 1 << 14, alignment_check = 1 << 18;
-}
 
 // `syscall` loads cs from STAR[47:32] and ss = that + 8; `sysret` (which
 // we do not use, but the layout must allow) would load ss from
@@ -49,8 +45,9 @@ void enable_syscall_instruction() {
     x86::wrmsr(msr::lstar, reinterpret_cast<uint64_t>(syscall_entry));
     // Cleared on entry: the kernel runs with interrupts off, the C++ ABI
     // wants DF clear, and TF clear means no single-step trap in ring 0.
-    x86::wrmsr(msr::fmask, rflags::trap | rflags::interrupt | rflags::direction | rflags::iopl |
-                               rflags::nested_task | rflags::alignment_check);
+    namespace rf = x86::rflags;
+    x86::wrmsr(msr::fmask, rf::trap | rf::interrupt | rf::direction | rf::iopl | rf::nested_task |
+                               rf::alignment_check);
     x86::wrmsr(msr::efer, x86::rdmsr(msr::efer) | msr::efer_syscall_enable);
 }
 constexpr unsigned ticks_per_second = 100;

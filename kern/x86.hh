@@ -4,6 +4,12 @@
 
 namespace x86 {
 
+// RFLAGS bits the kernel sets or masks.
+namespace rflags {
+constexpr uint64_t reserved_one = 1 << 1, trap = 1 << 8, interrupt = 1 << 9, direction = 1 << 10,
+                   iopl = 3 << 12, nested_task = 1 << 14, alignment_check = 1 << 18;
+}
+
 inline uint8_t inb(uint16_t port) {
     uint8_t v;
     asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
