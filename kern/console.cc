@@ -11,15 +11,22 @@ void init() {
     vga::init();
 }
 
-void put(char c) {
+namespace {
+void serial_put(char c) {
     // Terminals want CR LF; the VGA driver treats '\n' as both.
     if (c == '\n') serial::put('\r');
     serial::put(c);
+}
+}  // namespace
+
+void put(char c) {
+    serial_put(c);
     vga::put(c);
 }
 
 void write(const char* s, size_t n) {
-    for (size_t i = 0; i < n; ++i) put(s[i]);
+    for (size_t i = 0; i < n; ++i) serial_put(s[i]);
+    vga::write(s, n);
 }
 
 char get() {

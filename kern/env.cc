@@ -5,6 +5,7 @@
 #include "kern/gdt.hh"
 #include "kern/kernel_vm.hh"
 #include "kern/memlayout.hh"
+#include "kern/sched.hh"
 #include "kern/usermem.hh"
 #include "kern/x86.hh"
 #include "lib/abi.hh"
@@ -16,7 +17,7 @@ Env* current_env = nullptr;
 constinit EnvEnd env_ends[env_end_log_size]{};
 uint64_t env_end_count = 0;
 
-PageTable Env::page_table() const { return PageTable(pml4, kernel_table_memory); }
+PageTable Env::page_table() const { return PageTable(pml4, kernel_table_memory, id); }
 
 namespace {
 
@@ -96,9 +97,12 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     size_t slot = e - envs;
     uint32_t generation = (e->generation + 1) & ((1u << (31 - env_index_bits)) - 1);
     if (generation == 0) generation = 1;  // ids stay positive and nonzero
+    auto id = static_cast<EnvId>((generation << env_index_bits) | slot);
 
+    // Every page of the address space, the root included, is charged to
+    // the env it serves.
     uintptr_t root;
-    if (int r = frames::alloc(owner_kernel, &root); r < 0) return r;
+    if (int r = frames::alloc(id, &root); r < 0) return r;
     frames::info(root).refcount = 1;
     // The upper half is the kernel's, shared by every address space.
     memcpy(phys_to_kva<uint64_t>(root) + entries_per_table / 2,
@@ -107,7 +111,7 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
 
     *e = Env{};
     e->generation = generation;
-    e->id = static_cast<EnvId>((generation << env_index_bits) | slot);
+    e->id = id;
     e->parent_id = parent;
     e->pml4 = root;
     e->status = EnvStatus::runnable;
@@ -152,6 +156,7 @@ int map_new_page(Env& e, uintptr_t va, uint64_t perm) {
     Mapping old = pt.lookup(va);
     if (int r = pt.map(va, pa, perm); r < 0) {
         frames::free(pa);
+        pt.free_empty_tables(va);   // any tables the failed map built
         return r;
     }
     frames::info(pa).refcount = 1;
@@ -164,6 +169,7 @@ void unmap_page(Env& e, uintptr_t va) {
     Mapping m = pt.lookup(va);
     if (!m.present) return;
     pt.unmap(va);
+    pt.free_empty_tables(va);
     frames::decref(page_round_down(m.pa));
 }
 
@@ -173,6 +179,17 @@ void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
 }
 
 void run(Env& e) {
+    // iretq to a non-canonical rip raises #GP in ring 0 on real hardware
+    // (TCG lets it pass), with the kernel's state half unwound. No path
+    // should leave one (user_top keeps the last page unmappable, and an
+    // upcall entry must be mapped), so one here means a kernel bug or a
+    // register set some future system call failed to check: end the env,
+    // never the kernel.
+    if (!is_canonical(e.tf.rip)) {
+        cprintf("[env %08x] killed: its return address %lx is not canonical\n", e.id, e.tf.rip);
+        destroy(e, EnvEndHow::noncanonical_rip, e.tf.rip);
+        sched::run_next();
+    }
     if (current_env && current_env != &e && current_env->status == EnvStatus::running)
         current_env->status = EnvStatus::runnable;
     current_env = &e;

@@ -37,6 +37,7 @@ enum class EnvEndHow : uint32_t {
     bad_upcall = 3,          // its upcall entry is not user-executable
     no_exception_stack = 4,  // the fault frame does not fit a writable stack
     destroyed = 5,           // SYS_env_destroy; detail = who asked
+    noncanonical_rip = 6,    // it would resume at a non-canonical rip; detail = that rip
 };
 
 struct EnvEnd {
@@ -74,7 +75,8 @@ void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va = 0);
 // Maps a fresh zeroed frame owned by e at va with perm. Replaces (and
 // releases) whatever was mapped there. 0 or E_NO_MEM.
 int map_new_page(Env& e, uintptr_t va, uint64_t perm);
-// Unmaps va in e and releases the frame.
+// Unmaps va in e and releases the frame, and any page-table page that
+// no longer maps anything.
 void unmap_page(Env& e, uintptr_t va);
 
 }  // namespace env

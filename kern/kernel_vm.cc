@@ -10,11 +10,14 @@ extern "C" char kernel_text_start[], kernel_text_end[], kernel_rodata_end[], ker
 
 uintptr_t kernel_pml4 = 0;
 
+// PageTable's default owner, for tables made without one.
+static_assert(owner_kernel == -1);
+
 namespace {
 
-uintptr_t alloc_table() {
+uintptr_t alloc_table(int32_t owner) {
     uintptr_t pa;
-    if (frames::alloc(owner_kernel, &pa) < 0) return 0;
+    if (frames::alloc(owner, &pa) < 0) return 0;
     frames::info(pa).refcount = 1;
     return pa;
 }
@@ -66,7 +69,7 @@ int map_kernel(PageTable& pt) {
 }
 
 int init() {
-    uintptr_t root = alloc_table();
+    uintptr_t root = alloc_table(owner_kernel);
     if (!root) return E_NO_MEM;
     PageTable pt(root, kernel_table_memory);
     // On failure the boot tables stay in use; the few pages taken so far

@@ -8,7 +8,7 @@ uint64_t* PageTable::walk(uintptr_t va, bool create) {
         uint64_t& entry = table[pagetable_index(va, level)];
         if (!(entry & pte::present)) {
             if (!create) return nullptr;
-            uintptr_t page = memory_->alloc_table();
+            uintptr_t page = memory_->alloc_table(owner_);
             if (!page) return nullptr;
             // Intermediate levels grant everything; the last level decides.
             entry = page | pte::present | pte::writable | pte::user;
@@ -19,7 +19,7 @@ uint64_t* PageTable::walk(uintptr_t va, bool create) {
     // STUB LAB 2
     //~ // LAB 2: your code here. Start at the root (memory_->table_at(root_))
     //~ // and go down levels 3, 2 and 1 with pagetable_index(va, level). A
-    //~ // missing table is allocated with memory_->alloc_table() if create
+    //~ // missing table is allocated with memory_->alloc_table(owner_) if create
     //~ // (entry: its address | present | writable | user), else return
     //~ // nullptr. Return the address of the level-0 entry.
     //~ (void) va, (void) create;
@@ -63,6 +63,30 @@ Mapping PageTable::lookup(uintptr_t va) {
     uint64_t* entry = is_canonical(va) ? walk(va, false) : nullptr;
     if (!entry || !(*entry & pte::present)) return Mapping{false, 0, 0};
     return Mapping{true, pte::address(*entry) | (va & 4095), pte::perm(*entry)};
+}
+
+void PageTable::free_empty_tables(uintptr_t va) {
+    if (!is_canonical(va)) return;
+    // The tables on va's path, root first: path[3 - level] is the table at level.
+    uint64_t* path[pagetable_levels];
+    path[0] = memory_->table_at(root_);
+    for (int level = pagetable_levels - 1; level > 0; --level) {
+        uint64_t entry = path[pagetable_levels - 1 - level][pagetable_index(va, level)];
+        if (!(entry & pte::present) || (entry & pte::large)) return;
+        path[pagetable_levels - level] = memory_->table_at(pte::address(entry));
+    }
+    for (int level = 0; level < pagetable_levels - 1; ++level) {
+        uint64_t* table = path[pagetable_levels - 1 - level];
+        for (size_t i = 0; i < entries_per_table; ++i) {
+            if (table[i] & pte::present) return;   // still in use, and so is every table above
+        }
+        uint64_t& parent = path[pagetable_levels - 2 - level][pagetable_index(va, level + 1)];
+        uintptr_t table_pa = pte::address(parent);
+        parent = 0;
+        // The CPU may cache upper-level entries too; invlpg drops those.
+        memory_->invalidate(root_, va);
+        memory_->free_table(table_pa);
+    }
 }
 
 namespace {

@@ -8,7 +8,10 @@
 // with the frame table and the direct map (kernel_table_memory); the host
 // unit tests with ordinary heap memory.
 struct PageTableMemory {
-    uintptr_t (*alloc_table)();               // zeroed page, or 0 when out of memory
+    // A zeroed page charged to owner (an env id, or -1 for the kernel), or
+    // 0 when out of memory. Table pages are charged to whoever the address
+    // space serves, like the frames they map.
+    uintptr_t (*alloc_table)(int32_t owner);
     void (*free_table)(uintptr_t pa);
     uint64_t* (*table_at)(uintptr_t pa);      // a table page, addressable
     void (*invalidate)(uintptr_t root, uintptr_t va);  // drop a stale TLB entry
@@ -22,7 +25,9 @@ struct Mapping {
 
 class PageTable {
 public:
-    PageTable(uintptr_t root_pa, const PageTableMemory& memory) : root_(root_pa), memory_(&memory) {}
+    // owner is charged for every table page this object allocates.
+    PageTable(uintptr_t root_pa, const PageTableMemory& memory, int32_t owner = -1)
+        : root_(root_pa), memory_(&memory), owner_(owner) {}
 
     uintptr_t root() const { return root_; }
 
@@ -38,6 +43,11 @@ public:
     // Removes the mapping of the page at va, if any.
     void unmap(uintptr_t va);
     Mapping lookup(uintptr_t va);
+    // Frees the table pages on va's path that no longer map anything,
+    // bottom up (never the root). Without it, mapping one page per GiB and
+    // unmapping it would pin two table pages each time until the address
+    // space died.
+    void free_empty_tables(uintptr_t va);
 
     // Calls visit(va, entry) for every present last-level entry in the
     // user half, skipping absent subtrees (a page-by-page scan of 128 TiB
@@ -65,6 +75,7 @@ private:
 
     uintptr_t root_;
     const PageTableMemory* memory_;
+    int32_t owner_;
 };
 
 // Walks a virtual range one page at a time:

@@ -10,16 +10,21 @@
 
 namespace {
 
+// Writes the first cputs_max bytes at most, so that no call holds the CPU
+// for long. The whole range must lie in the user half (a length that
+// wraps is an error, not a request for a prefix); the part written must be
+// mapped, and is checked before anything is printed.
 int64_t sys_cputs(Env& e, uintptr_t s, size_t len) {
-    // Check it all first, so a bad range prints nothing.
-    if (int r = user_mem_check(e, s, len, 0); r < 0) return r;
+    size_t n = len < cputs_max ? len : cputs_max;
+    if (int r = user_mem_check(e, s, n, 0); r < 0) return r;
+    if (s >= user_top || len > user_top - s) return E_FAULT;
     char chunk[256];
-    for (size_t done = 0; done < len; done += sizeof chunk) {
-        size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-        if (int r = copy_from_user(e, chunk, s + done, n); r < 0) return r;
-        console::write(chunk, n);
+    for (size_t done = 0; done < n; done += sizeof chunk) {
+        size_t piece = n - done < sizeof chunk ? n - done : sizeof chunk;
+        if (int r = copy_from_user(e, chunk, s + done, piece); r < 0) return r;
+        console::write(chunk, piece);
     }
-    return 0;
+    return static_cast<int64_t>(n);
 }
 
 // A register holds 64 bits and an env id 32: a value that is not a
@@ -30,7 +35,8 @@ int lookup_target(uint64_t raw_id, Env** target) {
     return env::lookup(id, target, true);
 }
 
-bool valid_user_page(uintptr_t va) { return va < user_top && va % page_size == 0; }
+// Page-aligned, in the user half, and not the null page.
+bool valid_user_page(uintptr_t va) { return va >= user_bottom && va < user_top && va % page_size == 0; }
 
 int64_t sys_page_alloc(uint64_t id, uintptr_t va, uint64_t perm) {
     // BEGIN LAB 3

@@ -99,8 +99,9 @@ trap_return:
     add $16, %rsp           # the vector and error code
     # iretq, not sysretq, even after a syscall: one path for every frame,
     # every register restored, and no sysretq hazard (on Intel, sysretq to
-    # a non-canonical rip faults in ring 0 with the user's rsp). The saved
-    # rip is always canonical: the CPU or the kernel's checks put it there.
+    # a non-canonical rip faults in ring 0 with the user's rsp). iretq to a
+    # non-canonical rip faults in ring 0 too, on the kernel stack: env::run
+    # refuses one before we get here.
     iretq
 .size trap_return, . - trap_return
 

@@ -12,11 +12,27 @@ int position = 0;
 
 uint16_t* screen() { return phys_to_kva<uint16_t>(screen_phys); }
 
+// Four port writes, each a trip into the emulator under QEMU: once per
+// write, never once per character.
 void move_cursor() {
     x86::outb(crtc_index, 14);
     x86::outb(crtc_data, static_cast<uint8_t>(position >> 8));
     x86::outb(crtc_index, 15);
     x86::outb(crtc_data, static_cast<uint8_t>(position));
+}
+
+void scroll(int lines) {
+    if (lines > rows) lines = rows;
+    memmove(screen(), screen() + columns * lines, sizeof(uint16_t) * columns * (rows - lines));
+    for (int i = columns * (rows - lines); i < columns * rows; ++i) screen()[i] = attribute | ' ';
+    position -= columns * lines;
+}
+
+// Lines the rest of a write will start: one per newline.
+int newlines(const char* s, size_t n) {
+    int count = 0;
+    for (size_t i = 0; i < n && count < rows; ++i) count += s[i] == '\n';
+    return count;
 }
 }  // namespace
 
@@ -28,20 +44,25 @@ void init() {
     move_cursor();
 }
 
-void put(char c) {
-    switch (c) {
-    case '\n': position += columns - position % columns; break;
-    case '\r': position -= position % columns; break;
-    case '\b': if (position % columns) screen()[--position] = attribute | ' '; break;
-    case '\t': position = (position + 8) & ~7; break;
-    default: screen()[position++] = attribute | static_cast<uint8_t>(c); break;
+void write(const char* s, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if (position >= columns * rows) {
+            // Make room for this line and every line the write still
+            // holds at once: one memmove a screenful, not one a line.
+            scroll(1 + newlines(s + i, n - i));
+        }
+        switch (s[i]) {
+        case '\n': position += columns - position % columns; break;
+        case '\r': position -= position % columns; break;
+        case '\b': if (position % columns) screen()[--position] = attribute | ' '; break;
+        case '\t': position = (position + 8) & ~7; break;
+        default: screen()[position++] = attribute | static_cast<uint8_t>(s[i]); break;
+        }
     }
-    if (position >= columns * rows) {
-        memmove(screen(), screen() + columns, sizeof(uint16_t) * columns * (rows - 1));
-        for (int i = columns * (rows - 1); i < columns * rows; ++i) screen()[i] = attribute | ' ';
-        position -= columns;
-    }
+    if (position >= columns * rows) scroll(1);
     move_cursor();
 }
+
+void put(char c) { write(&c, 1); }
 
 }  // namespace vga

@@ -11,7 +11,7 @@
 // is preserved. (Not rcx for the 4th argument, for that reason.)
 
 enum Syscall : uint64_t {
-    SYS_cputs = 0,          // (const char* s, size_t len)
+    SYS_cputs = 0,          // (const char* s, size_t len) -> bytes written, <= cputs_max
     SYS_cgetc,              // () -> a character, or 0 if none is waiting
     SYS_getenvid,           // () -> the caller's env id
     SYS_exit,               // (uint64_t status): never returns
@@ -23,6 +23,10 @@ enum Syscall : uint64_t {
     SYS_count
 };
 
+// SYS_cputs writes at most this many bytes a call (the kernel runs with
+// interrupts off, so each call's work must be bounded); the library loops.
+constexpr size_t cputs_max = 1024;
+
 // Permissions a library OS may ask for in SYS_page_alloc, as PTE bits.
 constexpr uint64_t perm_present = 1ull << 0;
 constexpr uint64_t perm_writable = 1ull << 1;
@@ -31,9 +35,16 @@ constexpr uint64_t perm_no_execute = 1ull << 63;
 // SYS_page_alloc needs present | user and allows only these besides.
 constexpr uint64_t perm_allowed = perm_present | perm_user | perm_writable | perm_no_execute;
 
-// User address-space layout.
+// User address-space layout. Neither end of the lower half is mappable:
+// - the null page, so a null pointer always faults;
+// - the last page below the canonical hole (0x0000800000000000). An
+//   instruction ending there (a 2-byte `syscall` in its last bytes, say)
+//   leaves a return address in the hole, and `iretq` to a non-canonical
+//   rip faults in ring 0 on real hardware. Linux keeps that page out of
+//   user space for the same reason.
+constexpr uintptr_t user_bottom = 0x1000;                 // first mappable user address
 constexpr uintptr_t user_text_base = 0x800000;            // programs link here
-constexpr uintptr_t user_top = 0x0000800000000000;        // first non-user address
+constexpr uintptr_t user_top = 0x00007FFFFFFFF000;        // first non-user address
 constexpr uintptr_t user_stack_top = 0x00007FFFFFFF0000;  // the initial rsp
 constexpr size_t user_stack_pages = 4;
 // Where the library OS puts its exception stack (one page below this).

@@ -1,4 +1,5 @@
 #include "lib/console.hh"
+#include "lib/error.hh"
 #include "lib/printfmt.hh"
 #include "lib/string.hh"
 #include "lib/syscall.hh"
@@ -15,7 +16,7 @@ struct ConsoleSink {
 };
 
 void flush(ConsoleSink* s) {
-    if (s->used > 0) sys_cputs(s->buf, s->used);
+    if (s->used > 0) cputs(s->buf, s->used);
     s->used = 0;
 }
 
@@ -47,8 +48,17 @@ int printf(const char* fmt, ...) {
 
 int puts(const char* s) {
     size_t len = strlen(s);
-    int64_t r = sys_cputs(s, len);
-    if (r < 0) return static_cast<int>(r);
-    r = sys_cputs("\n", 1);
+    int64_t r = cputs(s, len);
+    if (r >= 0) r = cputs("\n", 1);
     return r < 0 ? static_cast<int>(r) : static_cast<int>(len + 1);
+}
+
+int64_t cputs(const char* s, size_t len) {
+    for (size_t done = 0; done < len;) {
+        int64_t r = sys_cputs(s + done, len - done);
+        if (r < 0) return r;
+        if (r == 0) return E_FAULT;   // no progress: never loop forever
+        done += static_cast<size_t>(r);
+    }
+    return static_cast<int64_t>(len);
 }

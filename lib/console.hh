@@ -10,3 +10,7 @@ int vprintf(const char* fmt, va_list ap);
 
 // Like C's puts: writes s and a newline.
 int puts(const char* s);
+
+// Writes all len bytes of s, in as many sys_cputs calls as it takes.
+// len, or the first negative error.
+int64_t cputs(const char* s, size_t len);

@@ -59,7 +59,7 @@ uint64_t umain(uint64_t arg) {
     CHECK(syscall(SYS_env_destroy, (1ull << 32) | static_cast<uint32_t>(sys_getenvid())), E_BAD_ENV);
 
     // 13-17: the good cases still work after all that.
-    CHECK(sys_cputs("ok\n", 3), 0);
+    CHECK(sys_cputs("ok\n", 3), 3);  // the count written
     CHECK(sys_page_alloc(0, free_va, prw), 0);
     // The page must be fresh and zeroed (lib/abi.hh), and ours to write.
     auto* page = reinterpret_cast<volatile uint64_t*>(free_va);

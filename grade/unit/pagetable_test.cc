@@ -39,6 +39,7 @@ struct Pool {
     size_t live = 0;
     long allocs_left = -1;        // -1: unlimited
     size_t alloc_calls = 0;
+    std::vector<int32_t> owners;  // the owner passed to each alloc_table call
     size_t bad_accesses = 0;      // table_at/free_table on a page that is not live
     std::vector<std::pair<uintptr_t, uintptr_t>> invalidations;
     alignas(4096) uint64_t scratch[entries_per_table];  // returned for bad table_at
@@ -58,8 +59,9 @@ bool pool_live(uintptr_t pa) {
     return i >= 0 && pool->pages[i].live;
 }
 
-uintptr_t fake_alloc_table() {
+uintptr_t fake_alloc_table(int32_t owner) {
     ++pool->alloc_calls;
+    pool->owners.push_back(owner);
     if (pool->allocs_left == 0) return 0;
     if (pool->allocs_left > 0) --pool->allocs_left;
     // Freed pages are never handed out again, so a stale reference to one is
@@ -128,7 +130,7 @@ class PageTableTest : public ::testing::Test {
 protected:
     void SetUp() override {
         pool = new Pool;
-        root_pa = fake_alloc_table();
+        root_pa = fake_alloc_table(-1);
         ASSERT_NE(root_pa, 0u);
         pt = new PageTable(root_pa, fake_memory);
         pool->alloc_calls = 0;
@@ -514,10 +516,53 @@ TEST_F(PageTableTest, UpperHalfAddresses) {
 
 // ------------------------------------------------------------ free_user_tables
 
+TEST_F(PageTableTest, TablesAreChargedToTheOwner) {
+    PageTable owned(root_pa, fake_memory, 0x1234);
+    pool->owners.clear();
+    ASSERT_EQ(owned.map(0x400000, 0x5000, pte::user), 0);
+    EXPECT_EQ(pool->owners, (std::vector<int32_t>{0x1234, 0x1234, 0x1234}));
+    pool->owners.clear();
+    ASSERT_EQ(pt->map(0x0000700000000000, 0x6000, 0), 0);
+    EXPECT_EQ(pool->owners, (std::vector<int32_t>{-1, -1, -1})) << "default owner is the kernel";
+}
+
+TEST_F(PageTableTest, FreeEmptyTablesAfterLastUnmap) {
+    ASSERT_EQ(pt->map(0x40000000, 0x5000, pte::user), 0);
+    ASSERT_EQ(pool->live, 4u);
+    pt->unmap(0x40000000);
+    pt->free_empty_tables(0x40000000);
+    EXPECT_EQ(pool->live, 1u) << "only the root should be left";
+    EXPECT_EQ(table(root_pa)[0], 0u);
+    EXPECT_EQ(pt->walk(0x40000000, false), nullptr);
+    // The dropped upper-level entries may be cached by the CPU.
+    EXPECT_FALSE(pool->invalidations.empty());
+}
+
+TEST_F(PageTableTest, FreeEmptyTablesKeepsTablesStillInUse) {
+    // Same page table, same PD, other PDPT slot: only what empties goes.
+    ASSERT_EQ(pt->map(0x40000000, 0x5000, 0), 0);
+    ASSERT_EQ(pt->map(0x40001000, 0x6000, 0), 0);    // same page table
+    ASSERT_EQ(pt->map(0x80000000, 0x7000, 0), 0);    // same PDPT, other PD
+    ASSERT_EQ(pool->live, 6u);
+    pt->unmap(0x40000000);
+    pt->free_empty_tables(0x40000000);
+    EXPECT_EQ(pool->live, 6u) << "the page table still maps 0x40001000";
+    EXPECT_EQ(pt->lookup(0x40001000).pa, 0x6000u);
+    pt->unmap(0x40001000);
+    pt->free_empty_tables(0x40001000);
+    EXPECT_EQ(pool->live, 4u) << "its page table and PD go; the PDPT still serves 0x80000000";
+    EXPECT_EQ(pt->lookup(0x80000000).pa, 0x7000u);
+    // Nothing to free on a path that does not exist, or is still in use.
+    pt->free_empty_tables(0x0000600000000000);
+    pt->free_empty_tables(0x80000000);
+    pt->free_empty_tables(0x0000800000000000);  // non-canonical
+    EXPECT_EQ(pool->live, 4u);
+}
+
 TEST_F(PageTableTest, FreeUserTablesFreesTheUserHalfOnly) {
     // The kernel half: a shared page directory pointer table of its own,
     // installed by hand as the kernel does for every address space.
-    uintptr_t kernel_pdpt = fake_alloc_table();
+    uintptr_t kernel_pdpt = fake_alloc_table(-1);
     ASSERT_NE(kernel_pdpt, 0u);
     root()[256] = kernel_pdpt | pte::present | pte::writable;
     ASSERT_EQ(pt->map(0xFFFF800000200000, 0x300000, pte::writable | pte::global), 0);
@@ -527,7 +572,7 @@ TEST_F(PageTableTest, FreeUserTablesFreesTheUserHalfOnly) {
 
     // A frame that a user mapping points at, from the same pool: it must
     // survive, only tables are freed.
-    uintptr_t frame = fake_alloc_table();
+    uintptr_t frame = fake_alloc_table(-1);
     ASSERT_NE(frame, 0u);
 
     // The user half, spread over several PML4 slots and levels.
@@ -580,7 +625,7 @@ TEST_F(PageTableTest, FreeUserTablesSkipsLargePages) {
     ASSERT_EQ(pt->map(0x1000, 0x5000, 0), 0);
     uint64_t* pdpt = table(pte::address(root()[0]));
     uint64_t* pd = table(pte::address(pdpt[0]));
-    uintptr_t big = fake_alloc_table();
+    uintptr_t big = fake_alloc_table(-1);
     ASSERT_NE(big, 0u);
     pd[1] = big | pte::present | pte::large;
     size_t before = live();
