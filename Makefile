@@ -51,7 +51,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
 .PHONY: all clean deps qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
-	handout print-qemu help bench grade-submissions gradescope
+	handout print-qemu help bench grade-submissions gradescope doctor
 all: $(BUILD)/kernel.img
 
 # ---------------------------------------------------------------- kernel
@@ -141,22 +141,31 @@ unit: deps $(BUILD)/unit-tests
 
 # ---------------------------------------------------------------- QEMU
 
-KVM_USABLE := $(shell test -r /dev/kvm -a -w /dev/kvm && echo yes)
-ACCEL ?= $(if $(KVM_USABLE),kvm,tcg)
+# TCG unless you ask (ACCEL=kvm or ACCEL=tcg) or tools/accel.sh's probe
+# proved this host's KVM runs ring-3 system calls correctly: /dev/kvm
+# existing proves nothing. Found when a recipe runs, after the kernel it
+# probes with is built. Debugging stays on TCG unless you ask.
+ACCEL ?=
+ACCEL_CHOICE = $(ACCEL)
+qemu-gdb qemu-nox-gdb: ACCEL_CHOICE = $(or $(ACCEL),tcg)
+QEMU_ACCEL = $$(tools/accel.sh $(ACCEL_CHOICE))
 
 APPEND ?=
-QEMUOPTS = -kernel $(BUILD)/kernel.img -m 128M -no-reboot -accel $(ACCEL) \
+QEMUOPTS = -kernel $(BUILD)/kernel.img -m 128M -no-reboot $(QEMU_ACCEL) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	$(if $(strip $(APPEND)),-append "$(strip $(APPEND))")
 # A window when there is a display to put it on; the serial console is
 # always on stdio.
 QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),-serial mon:stdio,-display none -serial mon:stdio)
-QEMU_GDB := -S -gdb tcp:localhost:$(GDBPORT)
+QEMU_GDB := -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 # isa-debug-exit makes every deliberate exit odd; say so rather than have
-# make report an error.
+# make report an error. SeaBIOS turns the terminal's line wrapping off;
+# turn it back on.
 define run_qemu
+	@echo "*** accelerator: $$(tools/accel.sh --why $(ACCEL_CHOICE))"
 	@echo "*** $(1)"; $(1); status=$$?; \
+	  if [ -t 1 ]; then printf '\033[?7h'; fi; \
 	  if [ $$status -eq 0 ]; then echo "*** QEMU exited (status 0: a triple fault or a plain quit)"; \
 	  elif [ $$((status % 2)) -eq 1 ]; then echo "*** kernel exit code $$(((status - 1) / 2)) (QEMU status $$status)"; \
 	  else echo "*** QEMU failed with status $$status"; exit $$status; fi
@@ -187,13 +196,17 @@ run-%: ; @$(MAKE) --no-print-directory qemu APPEND="prog=$* $(APPEND)"
 $(BUILD)/gdbinit: Makefile
 	@mkdir -p $(@D)
 	@printf '%s\n' 'set architecture i386:x86-64' 'set confirm off' 'file $(BUILD)/kernel' \
-	  'target remote localhost:$(GDBPORT)' 'echo Connected. Try: hbreak kernel_main, then continue.\n' > $@
+	  'target remote 127.0.0.1:$(GDBPORT)' 'echo Connected. Try: hbreak kernel_main, then continue.\n' > $@
 gdb: $(BUILD)/gdbinit
 	$(GDB) -q -n -x $(BUILD)/gdbinit $(foreach p,$(shell cat $(GDB_USER_PROG_FILE) 2>/dev/null),\
 	  -ex 'add-symbol-file $(BUILD)/user/$(p)' -ex 'echo Also loaded: $(BUILD)/user/$(p)\n')
 
-print-qemu:
+print-qemu: all
 	@echo $(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY)
+	@echo "# accelerator: $$(tools/accel.sh --why $(ACCEL_CHOICE))"
+# What this machine has, and what the kit will do with it.
+doctor: all
+	@tools/doctor.sh $(GDBPORT) $(ACCEL)
 print-gdbport:
 	@echo $(GDBPORT)
 
@@ -244,7 +257,8 @@ help:
 	@echo "make grade [LAB=N]    grade the labs; writes $(BUILD)/grade/results.json"
 	@echo "make test             unit tests, reference grading and handout checks"
 	@echo "make handout LAB=N OUT=DIR   write the student tree for lab N"
-	@echo "make print-qemu       show the QEMU command line (ACCEL=kvm|tcg to choose)"
+	@echo "make print-qemu       show the QEMU command line and why it picked its accelerator"
+	@echo "make doctor           check the tools, the python for grading, and the accelerator"
 	@echo "make bench            sizes, boot time, syscall and upcall cycles"
 	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder in DIR"
 	@echo "make gradescope LAB=N write the Gradescope autograder zip for lab N"

@@ -165,4 +165,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             for line in t["output"].strip().splitlines()[:12]:
                 tr.write_line(f"            | {line}")
     tr.write_line(f"Score: {data['score']}/{data['extra_data']['max_score']}")
-    tr.write_line(f"results: {os.path.relpath(path)}")

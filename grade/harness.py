@@ -7,6 +7,7 @@ reason the test can show the student.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -28,9 +29,19 @@ LOG_DIR = BUILD / "grade" / "logs"
 
 # Slow graders (Gradescope gives half a CPU and no KVM) scale every timeout.
 TIMEOUT_SCALE = float(os.environ.get("EXOKIT_TIMEOUT_SCALE", "1"))
-# TCG boots in a fraction of a second; nested KVM takes seconds to start.
+# TCG boots in a fraction of a second and runs the same on every machine;
+# KVM takes seconds to start, and on some hosts mis-runs ring 3.
 ACCEL = os.environ.get("EXOKIT_ACCEL", "tcg")
 MAX_OUTPUT = 256 * 1024
+# Not "localhost": a bare container may have no /etc/hosts to resolve it.
+LOOPBACK = "127.0.0.1"
+
+
+@functools.lru_cache(maxsize=None)
+def accel_options(accel: str) -> tuple[str, ...]:
+    """-accel and -cpu, from the script make's targets use too."""
+    return tuple(subprocess.run([str(ROOT / "tools" / "accel.sh"), accel], check=True,
+                          capture_output=True, text=True).stdout.split())
 
 # Kernel exit values (kern/qemu_exit.hh); QEMU reports (value << 1) | 1.
 EXIT_SUCCESS = 0x10
@@ -52,7 +63,7 @@ def nonce() -> int:
 
 def free_port() -> int:
     with socket.socket() as s:
-        s.bind(("localhost", 0))
+        s.bind((LOOPBACK, 0))
         return s.getsockname()[1]
 
 
@@ -127,13 +138,13 @@ class Qemu:
     def command(self) -> list[str]:
         append = " ".join(f"{k}={v}" if v != "" else k for k, v in self.args.items())
         cmd = ["qemu-system-x86_64", "-kernel", str(KERNEL_IMAGE), "-append", append,
-               "-m", "128M", "-no-reboot", "-accel", ACCEL, "-display", "none",
+               "-m", "128M", "-no-reboot", *accel_options(ACCEL), "-display", "none",
                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                "-monitor", "none",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                "-d", "int,cpu_reset", "-D", str(self.workdir / "qemu-debug.log")]
         if self.gdb_port:
-            cmd += ["-S", "-gdb", f"tcp:localhost:{self.gdb_port}"]
+            cmd += ["-S", "-gdb", f"tcp:{LOOPBACK}:{self.gdb_port}"]
         return cmd
 
     def start(self) -> "Qemu":
@@ -166,7 +177,7 @@ class Qemu:
         deadline = time.monotonic() + 10 * TIMEOUT_SCALE
         while time.monotonic() < deadline:
             with socket.socket() as s:
-                if s.connect_ex(("localhost", self.gdb_port)) == 0:
+                if s.connect_ex((LOOPBACK, self.gdb_port)) == 0:
                     return
             if self.proc.poll() is not None:
                 break
@@ -276,7 +287,7 @@ gdb.execute("set pagination off")
 gdb.execute("set confirm off")
 gdb.execute("set architecture i386:x86-64")
 gdb.execute("file {KERNEL_ELF}")
-gdb.execute("target remote localhost:{port}")
+gdb.execute("target remote {LOOPBACK}:{port}")
 """
     helpers = (Path(__file__).parent / "gdb_helpers.py").read_text()
     with subprocess.Popen(["gdb", "-q", "-n", "-batch", "-ex",

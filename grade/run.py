@@ -36,6 +36,9 @@ def main() -> int:
     if not results.exists():
         print("grade: no results were written", file=sys.stderr)
         return 2
+    # Relative to where the command was typed (make keeps the shell's PWD).
+    typed_in = os.environ.get("PWD", os.getcwd())
+    print(f"results: {os.path.relpath(results, typed_in if os.path.isdir(typed_in) else None)}")
     data = json.loads(results.read_text())
     if args.require_full:
         return 0 if data["score"] == data["extra_data"]["max_score"] and code in (0, 5) else 1

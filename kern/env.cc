@@ -75,6 +75,7 @@ void release(Env& e) {
     PageTable pt = e.page_table();
     pt.for_each_user_mapping([](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
     pt.free_user_tables(true);
+    fpu::forget(e.fpu);
     e.status = EnvStatus::free;
     e.pml4 = 0;
     if (current_env == &e) current_env = nullptr;
@@ -120,6 +121,7 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     e->tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
     e->tf.rsp = user_stack_top;
     e->tf.rdi = arg;
+    fpu::reset(e->fpu);
 
     int r = load_program(*e, program);
     for (uintptr_t va = user_stack_top - user_stack_pages * page_size; r == 0 && va < user_stack_top;
@@ -196,6 +198,7 @@ void run(Env& e) {
     e.status = EnvStatus::running;
     if ((x86::read_cr3() & pte::address_mask) != e.pml4)
         asm volatile("mov %0, %%cr3" : : "r"(e.pml4) : "memory");
+    fpu::switch_to(e.fpu);
     trap_return(&e.tf);
 }
 

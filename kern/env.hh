@@ -3,6 +3,7 @@
 // for it (its frames, its upcall entry); everything process-like is the
 // library OS's business.
 #pragma once
+#include "kern/fpu.hh"
 #include "kern/pagetable.hh"
 #include "kern/trap.hh"
 #include "kern/userprogs.hh"
@@ -25,6 +26,7 @@ struct Env {
     uintptr_t pml4;             // physical address of its page table
     uintptr_t upcall_entry;     // page-fault upcall; 0 = none registered
     uintptr_t upcall_stack_top; // the top of its exception stack
+    fpu::State fpu;             // x87/SSE registers while another env runs
 
     PageTable page_table() const;
 };

@@ -3,6 +3,7 @@
 #include "kern/assert.hh"
 #include "kern/bootargs.hh"
 #include "kern/console.hh"
+#include "kern/cpu.hh"
 #include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/kernel_vm.hh"
@@ -69,6 +70,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t multiboot_info
         cprintf("memory: no kernel address space (%s); staying on the boot page tables\n", error_name(r));
     if (test) selftest::run(test, selftest::Stage::memory);
 
+    cpu::init();
     traps::init();
     if (const char* prog = boot_args.get("prog")) start_first_program(prog);
     monitor::run();

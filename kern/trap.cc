@@ -84,6 +84,10 @@ void print_frame(const TrapFrame& tf) {
         cprintf("; no writable exception stack below %lx", e.upcall_stack_top);
     cprintf("\n");
     print_frame(tf);
+    if (tf.rip == reinterpret_cast<uintptr_t>(syscall_entry))
+        cprintf("  The CPU entered syscall_entry still in ring 3 (cs %lx): `syscall` was run wrongly.\n"
+                "  Some hypervisors do this (this host's KVM, perhaps): boot under TCG (ACCEL=tcg).\n",
+                tf.cs);
     env::destroy(e, how, how == EnvEndHow::killed_by_trap ? tf.vector : trap_vector::page_fault,
                  fault_va);
     sched::run_next();

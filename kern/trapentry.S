@@ -69,6 +69,11 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
+    # Interrupt gates leave AC as user code set it, and AC set would turn
+    # SMAP off for the kernel (`syscall` clears it through FMASK).
+    pushfq
+    andq $~0x40000, (%rsp)
+    popfq
     mov %rsp, %rdi
     cld
     # A zero frame pointer ends kernel backtraces at the trap boundary.
