@@ -117,10 +117,13 @@ $(BUILD)/user-obj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CXX) $(USER_CXXFLAGS) -c $< -o $@
-$(BUILD)/user/%: $(BUILD)/user-obj/user/%.cc.o $(ULIB_OBJS) user/user.ld
+# A program with an unusual layout (the loader's tests) brings its own
+# link script, user/PROG.ld; the rest use user/user.ld.
+.SECONDEXPANSION:
+$(BUILD)/user/%: $(BUILD)/user-obj/user/%.cc.o $(ULIB_OBJS) $$(firstword $$(wildcard user/$$*.ld) user/user.ld)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD $@")
-	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(ULIB_OBJS) $<
+	$(Q)$(LD) $(LDFLAGS) -T $(lastword $^) -o $@ $(ULIB_OBJS) $<
 
 # ---------------------------------------------------------------- host tests
 

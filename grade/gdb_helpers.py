@@ -50,12 +50,15 @@ def frame_table():
             "owner": owners, "free_list": free_list}
 
 
-def page_table(root):
-    """Every mapping under root: leaves {va: entry} and the inner entries."""
+def page_table(root, user_only=False):
+    """Every mapping under root (or under its user half, the lower 256 PML4
+    slots): leaves {va: entry} and the inner entries."""
     leaves, inner = {}, []
 
     def visit(table_pa, level, base):
         for i, entry in enumerate(phys_words(table_pa, 512)):
+            if user_only and level == 3 and i >= 256:
+                break
             if not entry & 1:
                 continue
             va = base | (i << (12 + 9 * level))

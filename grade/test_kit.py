@@ -66,3 +66,11 @@ def test_submission_overlay_takes_only_editable_files(tmp_path):
     # The real lab definitions name files that exist.
     for f in editable_files(ROOT, 99):
         assert (ROOT / f).is_file(), f
+
+
+def test_page_tables_freed_on_unmap():
+    """Unmapping the last page under a page table gives the table (and the
+    directory above it) back at once: user/ptfree maps and unmaps a page in
+    32768 different GiBs, which would pin 256 MiB of tables otherwise."""
+    from test_lab3 import expect_exit
+    expect_exit("ptfree")

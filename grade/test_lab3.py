@@ -1,21 +1,23 @@
 """Lab 3: environments, traps, system calls and exception upcalls.
 
 Each test boots one user program as the first environment with a random
-argument, and stops the kernel over GDB twice: just before the env is
-created and once the last env has ended. The verdict is the kernel's own
-record of how the env ended (env_ends), the env's exit status (which
-depends on the argument), and the free-frame count before and after (the
-env must give back every frame).
+argument, and stops the kernel over GDB: just before the env is created,
+as it is destroyed (to check that every page of its address space, tables
+included, is charged to it), and once the last env has ended. The verdict
+is the kernel's own record of how the env ended (env_ends), the env's exit
+status (which depends on the argument), and the free-frame count before
+and after (the env must give back every frame).
 """
 import random
+import subprocess
 
 import pytest
 
-from harness import GradeFailure, Qemu, gdb_session
+from harness import (BUILD, EXIT_SUCCESS, GradeFailure, Qemu, gdb_session, nonce, run)
 
 EXITED, KILLED_BY_TRAP, BAD_UPCALL, NO_EXCEPTION_STACK = 1, 2, 3, 4
 HOW = {1: "exited", 2: "killed by a trap", 3: "killed: bad upcall entry",
-       4: "killed: no exception stack", 5: "destroyed"}
+       4: "killed: no exception stack", 5: "destroyed", 6: "killed: non-canonical rip"}
 OK, SURVIVED = 0x600D, 0x5AFE
 DIVIDE, BREAKPOINT, GENERAL_PROTECTION, PAGE_FAULT = 0, 3, 13, 14
 # Kernel memory that is surely mapped: physical 1 MiB (where the kernel is
@@ -24,34 +26,74 @@ DIVIDE, BREAKPOINT, GENERAL_PROTECTION, PAGE_FAULT = 0, 3, 13, 14
 KERNEL_PROBE = 0xFFFF800000100000
 PF_PRESENT, PF_WRITE, PF_USER = 1, 2, 4
 USER_TEXT = range(0x800000, 0x1000000)
+FIRST_ENV, FIRST_ENV_REFUSED, ALL_DONE = 0xE0, 0xE1, 0x1D1E
+E_INVAL = -1
 
 
-def run_program(name):
+def user_symbol(program, name):
+    """A symbol's address in build/user/PROGRAM, read by nm (not by the kernel)."""
+    out = subprocess.run(["nm", str(BUILD / "user" / program)], capture_output=True,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == name:
+            return int(parts[0], 16)
+    raise GradeFailure(f"no symbol {name} in build/user/{program}")
+
+
+def run_program(name, stop_stage=ALL_DONE):
     arg = random.getrandbits(63) | 1
     with Qemu(f"lab3-{name}", {"prog": name, "arg": hex(arg), "idle": "exit"}, gdb=True) as q:
         try:
             report = gdb_session(q.gdb_port, """
 gdb.execute("hbreak *selftest_checkpoint")
-start, free_before = checkpoint()
-done, free_after = checkpoint()
+gdb.execute("hbreak env::destroy")
+checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
+stages, mischarged = [], []
+while len(stages) < 4:
+    gdb.execute("continue")
+    if value("$pc") == checkpoint_pc:
+        stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
+        if stages[-1][0] in (0x1D1E, 0xE1):
+            break
+        continue
+    # env::destroy(Env& e, ...): every page of e's address space must be
+    # charged to e, the tables and the root included.
+    env = "((Env*)%d)" % value("$rdi")
+    env_id, root = value(env + "->id"), value(env + "->pml4")
+    leaves, inner = page_table(root, user_only=True)
+    pages = [root] + [entry & ADDRESS_MASK for entry in inner + list(leaves.values())]
+    for pa in pages:
+        owner = value("frame_table.frames[%d].owner" % (pa >> 12))
+        if owner != env_id:
+            mischarged.append([pa, owner, env_id])
 ends = []
 for i in range(min(value("env_end_count"), 64)):
     e = "env_ends[%d]" % i
     ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
                  "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
                  "rip": value(e + ".rip"), "error_code": value(e + ".error_code")})
-report({"stages": [start, done], "free_before": free_before, "free_after": free_after,
-        "ends": ends})
+report({"stages": stages, "ends": ends, "mischarged": mischarged[:8]})
 gdb.execute("delete")
 gdb.execute("detach")
-""", timeout=40)
+""", timeout=60)
         except GradeFailure as gdb_failure:
             result = q.wait()
             raise GradeFailure(f"the kernel never reached the end of the run: "
                                f"{result.describe()}\n{result.tail()}\n({gdb_failure})")
         result = q.wait()
-    if report["stages"] != [0xE0, 0x1D1E]:
-        raise GradeFailure(f"unexpected checkpoints {report['stages']}\n{result.tail()}")
+    stages = [s for s, _, _ in report["stages"]]
+    if stages != [FIRST_ENV, stop_stage]:
+        raise GradeFailure(f"unexpected checkpoints {[hex(s) for s in stages]}, expected "
+                           f"{[hex(FIRST_ENV), hex(stop_stage)]}\n{result.tail()}")
+    report["free_before"], report["free_after"] = (free for _, _, free in report["stages"])
+    if report["mischarged"]:
+        pa, owner, env_id = report["mischarged"][0]
+        raise GradeFailure(f"env {env_id:08x}'s address space uses frame {pa:#x}, which the "
+                           f"frame table charges to {owner:#x}, not to the env "
+                           f"({len(report['mischarged'])} such pages)\n{result.tail()}")
+    if stop_stage == FIRST_ENV_REFUSED:
+        return arg, None, report, result
     if len(report["ends"]) != 1:
         raise GradeFailure(f"expected one environment to end, the kernel recorded "
                            f"{len(report['ends'])}\n{result.tail()}")
@@ -78,7 +120,7 @@ def expect_exit(name):
     expect_frames_returned(report, result)
 
 
-def expect_killed(name, how, vector=None, fault_va=None, error_code=None):
+def expect_killed(name, how, vector=None, fault_va=None, error_code=None, rip=None):
     arg, end, report, result = run_program(name)
     if end["how"] == EXITED and end["detail"] ^ arg == SURVIVED:
         raise GradeFailure(f"{name}: the kernel let it survive\n{result.tail()}")
@@ -94,6 +136,9 @@ def expect_killed(name, how, vector=None, fault_va=None, error_code=None):
                            f"{error_code:#x} (a user-mode protection violation)")
     if how == KILLED_BY_TRAP and end["rip"] not in USER_TEXT:
         raise GradeFailure(f"{name}: the recorded rip {end['rip']:#x} is not in the program")
+    if rip is not None and end["rip"] != rip:
+        raise GradeFailure(f"{name}: the kernel recorded rip {end['rip']:#x}, but the fault was "
+                           f"at {rip:#x}: was e.tf changed before the env was given up?")
     if f"[env {end['id']:08x}]" not in result.output:
         raise GradeFailure(f"no console message names env {end['id']:08x}\n{result.tail()}")
     expect_frames_returned(report, result)
@@ -137,4 +182,49 @@ def test_fault_preserves_registers():
     pytest.param("faultnostack", NO_EXCEPTION_STACK, id="faultnostack"),
 ])
 def test_bad_upcall_kills_env(name, how):
-    expect_killed(name, how)
+    # Each faults in load_probe (lib/faultprobe.S): the record must say so.
+    expect_killed(name, how, rip=user_symbol(name, "probe_load_rip"))
+
+
+def test_fault_exhausts_exception_stack():
+    """A handler that faults every time: the nested frames must stop at the
+    bottom of the exception stack (the page below is mapped and writable)."""
+    expect_killed("faultexhaust", NO_EXCEPTION_STACK)
+
+
+def test_user_memory_check():
+    """user_mem_check case by case against the contract (kern/selftest_lab3.cc):
+    ranges that wrap from a buffer far from the stack top, empty ranges at
+    unaligned addresses, the first bad address, the top of the user half."""
+    n = nonce()
+    result = run("lab3-usermem", {"test": "usermem", "nonce": hex(n)})
+    result.expect_status(EXIT_SUCCESS, "the user_mem_check self-test")
+
+
+def test_elf_segments_share_a_page():
+    expect_exit("sharedpage")
+
+
+def test_top_page_syscall():
+    """The last page below the canonical hole is never mappable (a syscall in
+    its last two bytes would return to a non-canonical rip); the null page
+    neither; the page below the top one is."""
+    expect_exit("topsyscall")
+
+
+def test_top_page_upcall():
+    """An upcall entry in the top page is never user code."""
+    expect_killed("topupcall", BAD_UPCALL)
+
+
+def test_top_page_elf_segment():
+    """The loader refuses a segment in the top page: env::create fails with
+    E_INVAL (checkpoint 0xE1) and no env ever runs."""
+    _, _, report, result = run_program("topsegment", stop_stage=FIRST_ENV_REFUSED)
+    error = report["stages"][1][1]
+    if error != -E_INVAL:
+        raise GradeFailure(f"env::create refused topsegment with error -{error}, expected "
+                           f"E_INVAL ({E_INVAL})\n{result.tail()}")
+    if report["ends"]:
+        raise GradeFailure(f"an env ran and ended: {report['ends']}\n{result.tail()}")
+    expect_frames_returned(report, result)

@@ -22,6 +22,7 @@ constinit BootArgs boot_args;
 namespace {
 
 constexpr uint64_t checkpoint_first_env = 0xE0;
+constexpr uint64_t checkpoint_first_env_refused = 0xE1;   // value: the error
 
 // A first program that cannot start ends a grading run at once (as a
 // failure) instead of leaving it in the monitor until the test times out.
@@ -30,23 +31,28 @@ void first_program_failed() {
 }
 
 // Starts the program the boot arguments name as the first environment, its
-// argument (arg=) in rdi.
+// argument (arg=) in rdi; copies=N starts N of them, with arguments arg,
+// arg + 1, ... (tests of what envs must not share).
 void start_first_program(const char* name) {
     const UserProgram* p = find_user_program(name);
     if (!p) {
         cprintf("no user program '%s'; 'kerninfo' lists them\n", name);
         return first_program_failed();
     }
-    uint64_t arg = 0;
+    uint64_t arg = 0, copies = 1;
     boot_args.get_u64("arg", &arg);
+    boot_args.get_u64("copies", &copies);
     // The grader compares free frames here and after the last env ends.
     selftest_checkpoint(checkpoint_first_env, frame_table.free_count);
-    Env* e;
-    if (int r = env::create(*p, arg, 0, &e); r < 0) {
-        cprintf("cannot start '%s': %s\n", name, error_name(r));
-        return first_program_failed();
+    for (uint64_t i = 0; i < copies; ++i) {
+        Env* e;
+        if (int r = env::create(*p, arg + i, 0, &e); r < 0) {
+            cprintf("cannot start '%s': %s\n", name, error_name(r));
+            selftest_checkpoint(checkpoint_first_env_refused, static_cast<uint64_t>(-r));
+            return first_program_failed();
+        }
+        cprintf("[env %08x] started '%s'\n", e->id, name);
     }
-    cprintf("[env %08x] started '%s'\n", e->id, name);
     sched::run_next();
 }
 

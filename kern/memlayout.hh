@@ -10,7 +10,7 @@
 
 // User programs live in the lower half, from this address up.
 #define USER_TEXT_BASE 0x0000000000800000
-#define USER_TOP 0x0000800000000000
+#define USER_TOP 0x00007FFFFFFFF000   // lib/abi.hh says why the last page is left out
 
 #define PAGE_SIZE 4096
 #define KERNEL_STACK_SIZE (4 * PAGE_SIZE)

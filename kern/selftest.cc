@@ -45,6 +45,7 @@ const SelfTest tests[] = {
     {"pagetable", Stage::memory, selftest::pagetable},
     {"tlb", Stage::memory, selftest::tlb},
     {"kernel-vm", Stage::memory, selftest::kernel_address_space},
+    {"usermem", Stage::memory, selftest::user_memory},
 };
 
 }  // namespace

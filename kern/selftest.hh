@@ -30,6 +30,8 @@ void frames();
 void pagetable();
 void tlb();
 void kernel_address_space();
+// Lab 3 (selftest_lab3.cc)
+void user_memory();
 
 }  // namespace selftest
 

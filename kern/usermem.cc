@@ -13,7 +13,8 @@ int user_mem_check(Env& e, uintptr_t va, size_t len, uint64_t perm, uintptr_t* b
     } else {
         uint64_t need = perm | perm_user | perm_present;
         PageTable pt = e.page_table();
-        for (uintptr_t page = page_round_down(va); page < va + len; page += page_size) {
+        // An empty range touches no page, whatever va's alignment.
+        for (uintptr_t page = page_round_down(va); len > 0 && page < va + len; page += page_size) {
             Mapping m = pt.lookup(page);
             if (!m.present || (m.perm & need) != need) {
                 bad = page < va ? va : page;
@@ -25,10 +26,14 @@ int user_mem_check(Env& e, uintptr_t va, size_t len, uint64_t perm, uintptr_t* b
     if (result < 0 && bad_va) *bad_va = bad;
     return result;
     // STUB LAB 3
-    //~ // LAB 3: your code here. Refuse (E_FAULT) a range that reaches past
-    //~ // user_top or wraps around; then look up every page the range touches
-    //~ // in e.page_table(): each must be present, user, and carry all of
-    //~ // perm. Report the first bad address (not below va) in *bad_va.
+    //~ // LAB 3: your code here. Refuse (E_FAULT) a range that starts at or
+    //~ // reaches past user_top, or wraps around (write the test so that
+    //~ // va + len cannot overflow); then look up every page the range
+    //~ // touches in e.page_table() (PageTable::lookup(va).present and .perm):
+    //~ // each must be present, user, and carry all of perm. len == 0 touches
+    //~ // no page and succeeds for any va below user_top, aligned or not.
+    //~ // Report the first bad address (va itself, never below it, if the
+    //~ // first page is bad) in *bad_va when bad_va is not null.
     //~ (void) e, (void) va, (void) len, (void) perm, (void) bad_va;
     //~ return E_FAULT;
     // END LAB 3
