@@ -74,3 +74,37 @@ def test_page_tables_freed_on_unmap():
     32768 different GiBs, which would pin 256 MiB of tables otherwise."""
     from test_lab3 import expect_exit
     expect_exit("ptfree")
+
+
+def test_fpu_registers_are_per_env():
+    """Three envs keep their own values in xmm0-15 and the x87 stack while
+    they yield and are preempted (user/fpuswitch.cc)."""
+    from test_lab3 import EXITED, OK, expect_frames_returned, run_program
+    arg, _, report, result = run_program("fpuswitch", copies=3, prefix="kit")
+    for end in report["ends"]:
+        own_arg = arg + (end["id"] & 63)       # slots 0, 1, 2 got arg, arg + 1, arg + 2
+        assert end["how"] == EXITED and end["detail"] ^ own_arg == OK, \
+            f"env {end['id']:x}: how {end['how']}, status ^ arg {end['detail'] ^ own_arg:#x}\n{result.tail()}"
+    expect_frames_returned(report, result)
+
+
+def test_cpu_protections_are_on():
+    """SMEP, SMAP, UMIP and global pages, read from CR4 over GDB; UMIP seen
+    at work: user code executing sidt is killed by a #GP."""
+    from harness import Qemu, gdb_session
+    from test_lab3 import GENERAL_PROTECTION, KILLED_BY_TRAP, expect_killed
+    with Qemu("kit-cpu", {"prog": "hello", "arg": "1", "idle": "exit"}, gdb=True) as q:
+        state = gdb_session(q.gdb_port, """
+gdb.execute("hbreak *selftest_checkpoint")
+checkpoint()
+report({"cr4": value("$cr4"), "smep": value("cpu::protections.smep"),
+        "smap": value("cpu::protections.smap"), "umip": value("cpu::protections.umip")})
+gdb.execute("delete")
+gdb.execute("detach")
+""")
+        q.wait()
+    bits = {"global pages": 7, "umip": 11, "smep": 20, "smap": 21}
+    off = [name for name, bit in bits.items() if not state["cr4"] >> bit & 1]
+    assert not off, f"CR4 {state['cr4']:#x}: off: {off}"
+    assert state["smep"] and state["smap"] and state["umip"], state
+    expect_killed("sidt", KILLED_BY_TRAP, vector=GENERAL_PROTECTION)
