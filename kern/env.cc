@@ -48,15 +48,19 @@ int load_program(Env& e, const UserProgram& program) {
     e.tf.rip = h->entry;
     return 0;
     // STUB LAB 3
-    //~ // LAB 3: your code here. For each PT_LOAD program header (the array
-    //~ // is at program.image + h->phoff, h->phnum entries): refuse (E_INVAL)
-    //~ // a segment whose sizes or addresses lie outside the image or the
-    //~ // user half (watch for overflow: the file is untrusted); map fresh
-    //~ // pages over [vaddr, vaddr + memsz) with env::map_new_page (user,
-    //~ // writable if flags has PF_W = 2, no-execute unless PF_X = 1);
-    //~ // copy filesz bytes with copy_to_user(..., false) (the pages may be
-    //~ // read-only). The frames start zeroed, so the bss needs nothing.
-    //~ // Finally set e.tf.rip to the entry point.
+    //~ // LAB 3: your code here. For each PT_LOAD program header with
+    //~ // memsz > 0 (the array is at program.image + h->phoff, h->phnum
+    //~ // entries), first refuse (E_INVAL) unless filesz <= memsz,
+    //~ // [offset, offset + filesz) lies inside program.size(), vaddr >=
+    //~ // page_size and [vaddr, vaddr + memsz) lies below user_top; write
+    //~ // each test as a subtraction that cannot overflow (the file is
+    //~ // untrusted). Map fresh pages over [page_round_down(vaddr), vaddr +
+    //~ // memsz) with env::map_new_page (user, writable if flags has PF_W =
+    //~ // 2, no-execute unless PF_X = 1), skipping a page that is already
+    //~ // present (two segments may share one). Copy filesz bytes with
+    //~ // copy_to_user(..., false) (the pages may be read-only). The frames
+    //~ // start zeroed, so the bss needs nothing. Finally set e.tf.rip to
+    //~ // the entry point. Return the first error.
     //~ (void) e;
     //~ return E_INVAL;
     // END LAB 3

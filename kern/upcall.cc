@@ -31,15 +31,18 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     tf.rsp = frame_va;
     return 0;
     // STUB LAB 3
-    //~ // LAB 3: your code here. Check that e.upcall_entry is mapped, user
-    //~ // and executable (else *failure = EnvEndHow::bad_upcall). Place a
-    //~ // UTrapFrame (lib/abi.hh) at the top of the exception stack
-    //~ // [e.upcall_stack_top - exception_stack_size, e.upcall_stack_top),
-    //~ // or, if e.tf.rsp is already inside it (a fault in the handler),
-    //~ // below e.tf.rsp - 8; align it down to 16 bytes. If it does not fit
-    //~ // or the memory is not user-writable: EnvEndHow::no_exception_stack.
-    //~ // Copy it with copy_to_user, then resume at the entry with rsp at
-    //~ // the frame.
+    //~ // LAB 3: your code here. Check that e.upcall_entry passes
+    //~ // user_mem_check(e, entry, 1, 0) and that its PTE
+    //~ // (e.page_table().lookup(entry).perm) lacks perm_no_execute, else
+    //~ // *failure = EnvEndHow::bad_upcall. Place a UTrapFrame (lib/abi.hh)
+    //~ // at the top of the exception stack [bottom, e.upcall_stack_top),
+    //~ // bottom = upcall_stack_top - exception_stack_size (which wraps if
+    //~ // upcall_stack_top is that small: then there is no stack), or, if
+    //~ // e.tf.rsp is already inside it (a fault in the handler), below
+    //~ // e.tf.rsp - 8; align it down to 16 bytes. If it does not fit above
+    //~ // bottom or copy_to_user fails: EnvEndHow::no_exception_stack. On
+    //~ // failure leave e.tf untouched (its rip is recorded). Then resume at
+    //~ // the entry with rsp at the frame.
     //~ (void) e, (void) fault_va, (void) failure;
     //~ return E_FAULT;
     // END LAB 3
