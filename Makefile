@@ -50,7 +50,7 @@ HOST_SRCS := lib/printfmt.cc kern/ksyms.cc kern/backtrace_walk.cc kern/bootargs.
 HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
-.PHONY: all clean deps qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
+.PHONY: all clean deps deps-boot qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
 	handout print-qemu help bench grade-submissions gradescope doctor
 all: $(BUILD)/kernel.img
 
@@ -174,9 +174,9 @@ define run_qemu
 	  else echo "*** QEMU failed with status $$status"; exit $$status; fi
 endef
 
-qemu: deps all
+qemu: deps-boot all
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY))
-qemu-nox: deps all
+qemu-nox: deps-boot all
 	$(call run_qemu,$(QEMU) $(QEMUOPTS) -nographic)
 # `make gdb` also loads the symbols of the user program a run-PROG-gdb
 # booted (kernel and user addresses never overlap); the name is left here.
@@ -217,6 +217,8 @@ print-gdbport:
 
 deps:
 	@tools/deps.sh
+deps-boot:
+	@tools/deps.sh boot
 
 # make grade [LAB=N]: a per-test table, Score: X/Y, and results.json.
 grade: deps
