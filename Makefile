@@ -231,10 +231,13 @@ test: deps
 	$(PYTHON) grade/run.py --kit --require-full
 	$(PYTHON) grade/handout_check.py
 
-# make handout LAB=N OUT=DIR: the student tree for lab N.
+# make handout LAB=N OUT=DIR [FROM=TREE]: the student tree for lab N. With
+# FROM, the student's own files for the earlier labs (the grading
+# allowlist, labs/*.json) are carried over from TREE.
 handout: $(BUILD)/exokit-handout
-	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make handout LAB=N OUT=DIR"; exit 2; }
+	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make handout LAB=N OUT=DIR [FROM=TREE]"; exit 2; }
 	$(BUILD)/exokit-handout --lab $(LAB) --src . --out $(OUT) --exclude-file tools/handout-exclude $(EXTRA_HANDOUT_FLAGS)
+	$(if $(FROM),python3 grade/submission.py --from $(FROM) --to $(OUT) --lab $(LAB))
 
 # Instructors: grade a folder of submissions (one subfolder per student),
 # or build the zip to upload as a Gradescope autograder.

@@ -17,6 +17,9 @@ RESULTS_DIR = BUILD / "grade"
 # Per-test outcomes, gathered in the controller (xdist sends reports there).
 _reports: dict[str, dict] = {}
 BUILD_STATUS = RESULTS_DIR / "build-status.json"
+# Set by the Gradescope runner when an upload held none of the lab's files:
+# every test fails with this one reason instead of grading the bare handout.
+NO_SUBMISSION = os.environ.get("EXOKIT_NO_SUBMISSION", "")
 
 
 def load_labs() -> dict[int, dict]:
@@ -43,6 +46,9 @@ def pytest_configure(config):
     if hasattr(config, "workerinput"):
         return
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    if NO_SUBMISSION:
+        BUILD_STATUS.write_text(json.dumps({"ok": False, "output": NO_SUBMISSION, "seconds": 0}))
+        return
     started = time.monotonic()
     proc = subprocess.run(["make", "-s", "-C", str(ROOT), "all"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -54,12 +60,19 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def kernel_built():
     status = json.loads(BUILD_STATUS.read_text())
+    if NO_SUBMISSION:
+        raise AssertionError(NO_SUBMISSION)
     if not status["ok"]:
         raise AssertionError("the kernel did not build:\n" + status["output"])
 
 
 def pytest_collection_modifyitems(session, config, items):
     labs = load_labs()
+    from submission import basename_collisions
+    every_file = [f for lab in labs.values() for f in lab["files"]]
+    if clash := basename_collisions(every_file):
+        raise pytest.UsageError(f"labs/*.json: files share a name, so a flat upload "
+                                f"cannot be matched: {clash}")
     points = {}
     for number, lab in labs.items():
         for test, pts in lab["tests"].items():
@@ -137,8 +150,11 @@ def results() -> dict:
     for t in tests:
         t.pop("lab")
     build_ok = json.loads(BUILD_STATUS.read_text())["ok"] if BUILD_STATUS.exists() else None
-    return {"score": score, "tests": tests, "output_format": "text",
+    data = {"score": score, "tests": tests, "output_format": "text",
             "extra_data": {"max_score": max_score, "build_ok": build_ok}}
+    if NO_SUBMISSION:
+        data["output"] = NO_SUBMISSION
+    return data
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -108,3 +108,51 @@ gdb.execute("detach")
     assert not off, f"CR4 {state['cr4']:#x}: off: {off}"
     assert state["smep"] and state["smap"] and state["umip"], state
     expect_killed("sidt", KILLED_BY_TRAP, vector=GENERAL_PROTECTION)
+
+
+def test_gradescope_uploads(tmp_path):
+    """The packaged run_autograder, run the way Gradescope runs it (in a fake
+    /autograder): the reference's lab 1 files uploaded flat, then in the
+    kit's folders, score full marks; an upload without them scores 0 and
+    says which files were expected."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import zipfile
+    from harness import ROOT
+    from submission import editable_files
+    subprocess.run(["make", "-s", "-C", str(ROOT), "gradescope", "LAB=1"], check=True,
+                   capture_output=True)
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(ROOT / "build" / "gradescope" / "lab1-autograder.zip") as z:
+        z.extractall(root / "source")
+    for info in zipfile.ZipFile(ROOT / "build" / "gradescope" / "lab1-autograder.zip").infolist():
+        mode = info.external_attr >> 16
+        if mode:
+            os.chmod(root / "source" / info.filename, mode)
+    files = editable_files(ROOT, 1)
+
+    def grade(layout):
+        shutil.rmtree(root / "submission", ignore_errors=True)
+        shutil.rmtree(root / "results", ignore_errors=True)
+        (root / "submission").mkdir()
+        for f in files if layout else []:
+            dest = root / "submission" / (f if layout == "folders" else os.path.basename(f))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / f, dest)
+        env = {**os.environ, "AUTOGRADER_ROOT": str(root), "EXOKIT_TIMEOUT_SCALE": "2"}
+        run = subprocess.run([str(root / "source" / "run_autograder")], env=env,
+                             capture_output=True, text=True)
+        results = json.loads((root / "results" / "results.json").read_text())
+        return results, run.stdout + run.stderr
+
+    for layout in ("flat", "folders"):
+        results, log = grade(layout)
+        assert results["score"] == results["extra_data"]["max_score"] > 0, (layout, log[-3000:])
+    results, log = grade(None)
+    assert results["score"] == 0 and results["tests"], log[-3000:]
+    for f in files:
+        assert os.path.basename(f) in results["output"], results["output"]
+    assert all(t["status"] == "failed" and "none of the files" in t["output"]
+               for t in results["tests"]), results["tests"]

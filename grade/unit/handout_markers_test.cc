@@ -124,7 +124,9 @@ TEST(HandoutMarkers, HashStyle) {
         "    # END LAB 2\n"
         "    ret\n";
     EXPECT_EQ(ok(text, 2, kHash).text, "f:\n    # LAB 2: your code here\n    ud2\n    ret\n");
-    EXPECT_EQ(ok(text, 1, kHash).text, "f:\n    pushq %rax\n    ret\n");
+    EXPECT_EQ(ok(text, 3, kHash).text, "f:\n    pushq %rax\n    ret\n");
+    // An earlier lab's handout gets the later lab's stub, never its solution.
+    EXPECT_EQ(ok(text, 1, kHash).text, "f:\n    # LAB 2: your code here\n    ud2\n    ret\n");
     // Slash markers mean nothing in a hash-style file, and vice versa.
     Transform t = ok(kRegion, 1, kHash);
     EXPECT_EQ(t.text, kRegion);
@@ -150,9 +152,11 @@ TEST(HandoutMarkers, MultipleRegionsAndLabsSeen) {
         "//~ /* LAB 1: your code here (part 2) */\n"
         "// END LAB 1\n";
     Transform t1 = ok(text, 1);
-    EXPECT_EQ(t1.text, "// LAB 1: your code here\nmid\nfour\n/* LAB 1: your code here (part 2) */\n");
+    EXPECT_EQ(t1.text, "// LAB 1: your code here\nmid\n// LAB 4: your code here\n"
+                       "/* LAB 1: your code here (part 2) */\n");
     EXPECT_EQ(t1.regions_stubbed, 2);
-    EXPECT_EQ(t1.regions_kept, 1);
+    EXPECT_EQ(t1.regions_later_stubbed, 1);
+    EXPECT_EQ(t1.regions_kept, 0);
     EXPECT_EQ(t1.labs_seen, (std::set<int>{1, 4}));
 
     Transform t4 = ok(text, 4);

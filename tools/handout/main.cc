@@ -118,8 +118,27 @@ std::map<std::string, bool> read_excludes(const Options& o, const fs::path& src)
     return ex;
 }
 
-bool excluded(const fs::path& rel, std::map<std::string, bool>& ex) {
-    if (rel.filename() == ".git" || rel == "build")
+// A later lab's definition, handout or tests (labs/labM.json,
+// handouts/labM.md, grade/test_labM.py with M > lab): the student tree
+// holds no trace of labs it has not reached.
+bool later_lab_file(const fs::path& rel, int lab) {
+    static const std::pair<std::string, std::string> kinds[] = {
+        {"labs/lab", ".json"}, {"handouts/lab", ".md"}, {"grade/test_lab", ".py"}};
+    const std::string s = rel.generic_string();
+    for (const auto& [prefix, suffix] : kinds) {
+        if (!s.starts_with(prefix) || !s.ends_with(suffix) || s.size() <= prefix.size() + suffix.size())
+            continue;
+        std::string_view digits(s.data() + prefix.size(), s.size() - prefix.size() - suffix.size());
+        int n = 0;
+        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        if (ec == std::errc() && p == digits.data() + digits.size() && n > lab)
+            return true;
+    }
+    return false;
+}
+
+bool excluded(const fs::path& rel, std::map<std::string, bool>& ex, int lab) {
+    if (rel.filename() == ".git" || rel == "build" || later_lab_file(rel, lab))
         return true;
     fs::path prefix;
     for (const fs::path& part : rel) {
@@ -154,7 +173,7 @@ int main(int argc, char** argv) try {
     for (auto it = fs::recursive_directory_iterator(src); it != fs::recursive_directory_iterator();
          ++it) {
         fs::path rel = it->path().lexically_relative(src);
-        if (excluded(rel, excludes)) {
+        if (excluded(rel, excludes, o.lab)) {
             it.disable_recursion_pending();
             continue;
         }
@@ -173,7 +192,7 @@ int main(int argc, char** argv) try {
     std::sort(entries.begin(), entries.end(),
               [](const Entry& a, const Entry& b) { return a.rel < b.rel; });
 
-    int errors = 0, files = 0, stubbed = 0, kept = 0;
+    int errors = 0, files = 0, stubbed = 0, later = 0, kept = 0;
     bool lab_seen = false;
     for (Entry& e : entries) {
         files++;
@@ -191,6 +210,7 @@ int main(int argc, char** argv) try {
         }
         lab_seen |= t.labs_seen.contains(o.lab);
         stubbed += t.regions_stubbed;
+        later += t.regions_later_stubbed;
         kept += t.regions_kept;
         e.data = std::move(t.text);
     }
@@ -221,8 +241,8 @@ int main(int argc, char** argv) try {
         }
     }
     std::cout << "handout lab " << o.lab << ": " << files << " files, " << stubbed
-              << " regions stubbed, " << kept << " other-lab regions kept -> "
-              << o.out.string() << "\n";
+              << " regions stubbed, " << later << " later-lab regions stubbed, " << kept
+              << " earlier-lab regions kept -> " << o.out.string() << "\n";
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "exokit-handout: " << e.what() << "\n";

@@ -115,7 +115,9 @@ Transform transform_source(std::string_view text, int lab, CommentStyle style) {
         lineno++;
 
         Line l = classify(raw, prefix);
-        const bool emit_solution = open && !in_stub && region_lab != lab;
+        // Earlier labs keep their solutions (each lab stays assignable on
+        // its own); this lab and every later one get their stubs.
+        const bool emit_solution = open && !in_stub && region_lab < lab;
 
         switch (l.type) {
         case Line::Text:
@@ -142,7 +144,7 @@ Transform transform_source(std::string_view text, int lab, CommentStyle style) {
             }
             if (l.text.find(hint) != std::string_view::npos)
                 has_hint = true;
-            if (region_lab == lab) {
+            if (region_lab >= lab) {
                 if (!l.text.empty() && l.text != "\r")
                     out.text.append(l.indent);
                 out.text.append(l.text).push_back('\n');
@@ -185,7 +187,8 @@ Transform transform_source(std::string_view text, int lab, CommentStyle style) {
                 error(lineno, "END " + lab_str + " without a STUB part");
             else if (!has_hint)
                 error(begin_line, "stub of this region has no line containing '" + hint + "'");
-            (region_lab == lab ? out.regions_stubbed : out.regions_kept)++;
+            (region_lab == lab ? out.regions_stubbed
+                               : region_lab > lab ? out.regions_later_stubbed : out.regions_kept)++;
             open = in_stub = false;
             break;
         }

@@ -22,12 +22,14 @@ struct Transform {
     std::string text;                 // output; meaningless if errors is non-empty
     std::set<int> labs_seen;          // every lab with a region in this file
     int regions_stubbed = 0;          // regions of the requested lab
-    int regions_kept = 0;             // regions of other labs (solution kept)
+    int regions_later_stubbed = 0;    // regions of later labs (stubbed too)
+    int regions_kept = 0;             // regions of earlier labs (solution kept)
     std::vector<MarkerError> errors;
 };
 
-// Replaces `lab`'s regions with their stubs and strips the markers of every
-// other lab's regions, keeping their solution lines.
+// Replaces the regions of `lab` and of every later lab with their stubs,
+// and strips the markers of earlier labs' regions, keeping their solution
+// lines: a lab's handout never holds a later lab's solution.
 Transform transform_source(std::string_view text, int lab, CommentStyle style);
 
 // Comment style for a file, chosen by its name (the last path component
