@@ -134,6 +134,8 @@ class Qemu:
         self._changed = threading.Condition(self._lock)
         self._flooded = False
         self.proc: subprocess.Popen | None = None
+        self.log_path = LOG_DIR / f"{self.name}.log"
+        self._logged = False
 
     def command(self) -> list[str]:
         append = " ".join(f"{k}={v}" if v != "" else k for k, v in self.args.items())
@@ -150,6 +152,10 @@ class Qemu:
     def start(self) -> "Qemu":
         if not KERNEL_IMAGE.exists():
             raise GradeFailure(f"{KERNEL_IMAGE} is missing: the kernel did not build")
+        # A failed run must never leave an earlier run's log looking current.
+        for stale in (self.log_path, self.log_path.with_suffix(".qemu-debug.log")):
+            stale.unlink(missing_ok=True)
+        self._logged = False
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE,
@@ -248,13 +254,17 @@ class Qemu:
             # With -no-reboot a triple fault is the one way QEMU exits with 0.
             reason = "triple fault"
             diagnosis = _last_exceptions(qemu_log)
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = LOG_DIR / f"{self.name}.log"
-        log.write_text(f"$ {' '.join(self.command())}\n{self.output}")
-        if qemu_log.exists() and reason != "exited":
-            shutil.copy(qemu_log, LOG_DIR / f"{self.name}.qemu-debug.log")
+        self._write_log(copy_qemu_log=reason != "exited")
         shutil.rmtree(self.workdir, ignore_errors=True)
-        return Result(status, self.output, reason, log, diagnosis)
+        return Result(status, self.output, reason, self.log_path, diagnosis)
+
+    def _write_log(self, copy_qemu_log: bool = False) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path.write_text(f"$ {' '.join(self.command())}\n{self.output}")
+        qemu_log = self.workdir / "qemu-debug.log"
+        if copy_qemu_log and qemu_log.exists():
+            shutil.copy(qemu_log, self.log_path.with_suffix(".qemu-debug.log"))
+        self._logged = True
 
     def __enter__(self) -> "Qemu":
         return self.start()
@@ -263,6 +273,8 @@ class Qemu:
         self._kill()
         if self.proc:
             self.proc.wait()
+            if not self._logged:        # the test gave up before wait()
+                self._write_log(copy_qemu_log=True)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -272,13 +284,30 @@ def run(name: str, args: dict[str, object], timeout: float = 20.0) -> Result:
         return q.wait()
 
 
-def gdb_session(port: int, script: str, timeout: float = 30.0) -> dict:
+def gdb_session(target: "Qemu | int", script: str, timeout: float = 30.0) -> dict:
     """Runs a Python script inside GDB attached to QEMU's gdbstub.
 
     The script gets `gdb`, a helper `report(obj)` and the readers in
     gdb_helpers.py; whatever it reports is returned. GDB connects with the
-    kernel's symbols loaded.
+    kernel's symbols loaded. Given the Qemu itself (not just its port), a
+    session that loses the kernel (it exited, panicked, triple-faulted or
+    hung) fails with what QEMU saw: its status, the reason and the
+    console's last lines, not GDB's "Remote connection closed".
     """
+    qemu = target if isinstance(target, Qemu) else None
+    try:
+        return _gdb_session(qemu.gdb_port if qemu else target, script, timeout)
+    except GradeFailure as failure:
+        if qemu is None or qemu.proc is None:
+            raise
+        result = qemu.wait(within=5)
+        gdb_tail = "\n".join(str(failure).splitlines()[-6:])
+        raise GradeFailure(f"the kernel stopped before GDB's checks were done: "
+                           f"{result.describe()}\n--- last console lines ---\n{result.tail()}"
+                           f"\n--- GDB's last words ---\n{gdb_tail}") from None
+
+
+def _gdb_session(port: int, script: str, timeout: float) -> dict:
     prelude = f"""
 import gdb, json
 def report(obj):

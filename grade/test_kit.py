@@ -94,7 +94,7 @@ def test_cpu_protections_are_on():
     from harness import Qemu, gdb_session
     from test_lab3 import GENERAL_PROTECTION, KILLED_BY_TRAP, expect_killed
     with Qemu("kit-cpu", {"prog": "hello", "arg": "1", "idle": "exit"}, gdb=True) as q:
-        state = gdb_session(q.gdb_port, """
+        state = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 checkpoint()
 report({"cr4": value("$cr4"), "smep": value("cpu::protections.smep"),

@@ -10,7 +10,7 @@ import subprocess
 
 from harness import EXIT_SUCCESS, KERNEL_ELF, GradeFailure, Qemu, gdb_session, nonce, run
 
-PTE_P, PTE_W, PTE_U, PTE_NX = 1, 2, 4, 1 << 63
+PTE_P, PTE_W, PTE_U, PTE_G, PTE_NX = 1, 2, 4, 1 << 8, 1 << 63
 ADDRESS_MASK = 0x000FFFFFFFFFF000
 NO_FRAME = 0xFFFFFFFF
 KERNBASE = 0xFFFFFFFF80000000
@@ -19,7 +19,7 @@ PHYS_MAP_BASE = 0xFFFF800000000000
 
 def run_with_gdb(name, args, script):
     with Qemu(name, args, gdb=True) as q:
-        report = gdb_session(q.gdb_port, "gdb.execute('hbreak *selftest_checkpoint')\n"
+        report = gdb_session(q, "gdb.execute('hbreak *selftest_checkpoint')\n"
                              + script + "\ngdb.execute('delete')\ngdb.execute('detach')\n")
         result = q.wait()
     return report, result
@@ -189,6 +189,9 @@ report({"cr3": value("$cr3"), "root": root, "pml4": phys_words(root, 512),
                             f"{'executable' if executable else 'no-execute'}")
         elif e & PTE_U:
             problems.append(f"{va:#x} is user-accessible")
+        elif not e & PTE_G:
+            # Shared by every address space: global, so a CR3 switch keeps them.
+            problems.append(f"{va:#x} -> {e:#x} is not global")
         if len(problems) > 8:
             break
     extra = sorted(set(leaves) - set(expected))

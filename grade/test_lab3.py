@@ -47,8 +47,7 @@ def run_program(name, stop_stage=ALL_DONE, copies=1, prefix="lab3"):
     if copies > 1:
         args["copies"] = copies
     with Qemu(f"{prefix}-{name}", args, gdb=True) as q:
-        try:
-            report = gdb_session(q.gdb_port, """
+        report = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 gdb.execute("hbreak env::destroy")
 checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
@@ -80,10 +79,6 @@ report({"stages": stages, "ends": ends, "mischarged": mischarged[:8]})
 gdb.execute("delete")
 gdb.execute("detach")
 """, timeout=60)
-        except GradeFailure as gdb_failure:
-            result = q.wait()
-            raise GradeFailure(f"the kernel never reached the end of the run: "
-                               f"{result.describe()}\n{result.tail()}\n({gdb_failure})")
         result = q.wait()
     stages = [s for s, _, _ in report["stages"]]
     if stages != [FIRST_ENV, stop_stage]:

@@ -37,8 +37,9 @@ void cmd_backtrace(int, char**) { print_backtrace(); }
 
 // The page-table entry flags worth showing, lowest bit first.
 void print_pte_flags(uint64_t e) {
-    cprintf("%c%c%c%c%c%c", (e & 1) ? 'P' : '-', (e & 2) ? 'W' : '-', (e & 4) ? 'U' : '-',
-            (e & 0x20) ? 'A' : '-', (e & 0x40) ? 'D' : '-', (e >> 63) ? 'X' : '-');
+    cprintf("%c%c%c%c%c%c%c", (e & 1) ? 'P' : '-', (e & 2) ? 'W' : '-', (e & 4) ? 'U' : '-',
+            (e & 0x20) ? 'A' : '-', (e & 0x40) ? 'D' : '-', (e & 0x100) ? 'G' : '-',
+            (e >> 63) ? 'X' : '-');
 }
 
 // Walks the live page tables for va, printing each level. Returns the
