@@ -55,6 +55,13 @@ def pytest_configure(config):
     BUILD_STATUS.write_text(json.dumps({
         "ok": proc.returncode == 0, "output": proc.stdout[-6000:],
         "seconds": round(time.monotonic() - started, 1)}))
+    # The host unit tests build on their own: a student's file that breaks
+    # them fails the unit items, not the kernel's tests.
+    from unit_tests import UNIT_BINARY, UNIT_BUILD_STATUS
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT), str(UNIT_BINARY.relative_to(ROOT))],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    UNIT_BUILD_STATUS.write_text(json.dumps({"ok": proc.returncode == 0,
+                                             "output": proc.stdout[-6000:]}))
 
 
 @pytest.fixture(autouse=True)

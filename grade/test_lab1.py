@@ -9,6 +9,9 @@ import re
 import secrets
 import string
 
+import pytest
+
+from unit_tests import check_unit_group, unit_groups
 from harness import (EXIT_PANIC, EXIT_SUCCESS, GradeFailure, Qemu, ROOT, base_name,
                      function_at, gdb_session, nonce, parse_backtrace, qemu_status, run)
 
@@ -169,3 +172,10 @@ def test_panic_backtrace():
         if truth is None or base_name(truth) != f.name:
             raise GradeFailure(f"frame #{i}: rip {f.rip:#x} is in {truth}, "
                                f"but the backtrace says {f.name}")
+
+
+@pytest.mark.parametrize("group", unit_groups(1))
+def test_unit(group):
+    """Host unit tests of this lab's files (grade/unit/), a group of suites
+    at a time; `make unit` runs them all with GoogleTest's own report."""
+    check_unit_group(1, group)

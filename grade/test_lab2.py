@@ -8,6 +8,9 @@ import random
 import re
 import subprocess
 
+import pytest
+
+from unit_tests import check_unit_group, unit_groups
 from harness import EXIT_SUCCESS, KERNEL_ELF, GradeFailure, Qemu, gdb_session, nonce, run
 
 PTE_P, PTE_W, PTE_U, PTE_G, PTE_NX = 1, 2, 4, 1 << 8, 1 << 63
@@ -200,3 +203,10 @@ report({"cr3": value("$cr3"), "root": root, "pml4": phys_words(root, 512),
     elif extra:
         problems.append(f"{len(extra)} unexpected mappings, e.g. {extra[0]:#x}")
     check(not problems, "kernel address space:\n" + "\n".join(problems))
+
+
+@pytest.mark.parametrize("group", unit_groups(2))
+def test_unit(group):
+    """Host unit tests of this lab's files (grade/unit/), a group of suites
+    at a time; `make unit` runs them all with GoogleTest's own report."""
+    check_unit_group(2, group)
