@@ -44,6 +44,8 @@ UBSAN_FLAGS := -fsanitize=undefined -fno-sanitize=vptr -fno-sanitize-recover=all
 ifeq ($(SAN),1)
 BUILD := $(BUILD)/san
 KERN_CXXFLAGS += $(UBSAN_FLAGS) -DEXOKIT_SAN=1
+# The grader (grade/harness.py) boots build/san when this is set.
+export EXOKIT_SAN := 1
 endif
 
 # ---------------------------------------------------------------- sources
@@ -222,12 +224,14 @@ deps:
 grade: deps
 	$(PYTHON) grade/run.py $(if $(LAB),--lab $(LAB))
 
-# Host unit tests, the reference at full marks, then every lab's handout.
+# Host unit tests, the reference at full marks (built as usual, then with
+# the undefined-behaviour sanitizer), then every lab's handout.
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/exokit-handout
 	$(BUILD)/unit-tests
-	$(PYTHON) grade/run.py --kit --require-full
-	$(PYTHON) grade/handout_check.py
+	EXOKIT_SAN= $(PYTHON) grade/run.py --kit --require-full
+	EXOKIT_SAN=1 $(PYTHON) grade/run.py --kit --require-full
+	EXOKIT_SAN= $(PYTHON) grade/handout_check.py
 
 # make handout LAB=N OUT=DIR: the student tree for lab N.
 handout: $(BUILD)/exokit-handout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BUILD, ROOT
+from harness import BUILD, ROOT, SAN
 
 RESULTS_DIR = BUILD / "grade"
 # Per-test outcomes, gathered in the controller (xdist sends reports there).
@@ -44,7 +44,7 @@ def pytest_configure(config):
         return
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    proc = subprocess.run(["make", "-s", "-C", str(ROOT), "all"],
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT), "all"] + (["SAN=1"] if SAN else []),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     BUILD_STATUS.write_text(json.dumps({
         "ok": proc.returncode == 0, "output": proc.stdout[-6000:],
