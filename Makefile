@@ -33,9 +33,27 @@ LDFLAGS       := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-se
 
 HOST_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror -I. -MMD -MP
 
+# make SAN=1: the kernel built with GCC's undefined-behaviour sanitizer, in
+# its own folder so that it never replaces the normal build/kernel. Every
+# check in -fsanitize=undefined except vptr, which needs RTTI. Alignment
+# stays: packed structs (TSS, IDT gates, Multiboot info) are accessed
+# through their own types, so GCC knows their fields may be unaligned. No
+# recovery: GCC then calls the noreturn _abort handlers (kern/ubsan.cc).
+# User programs are built as usual (they are not sanitized).
+UBSAN_FLAGS := -fsanitize=undefined -fno-sanitize=vptr -fno-sanitize-recover=all
+ifeq ($(SAN),1)
+BUILD := $(BUILD)/san
+KERN_CXXFLAGS += $(UBSAN_FLAGS) -DEXOKIT_SAN=1
+# The grader (grade/harness.py) boots build/san when this is set.
+export EXOKIT_SAN := 1
+endif
+
 # ---------------------------------------------------------------- sources
 
-KERN_SRCS := $(wildcard kern/*.cc kern/*.S)
+# The sanitizer's runtime only in the sanitizer build, and not itself
+# sanitized (a check inside a handler would call the handler again).
+KERN_SRCS := $(filter-out $(if $(filter 1,$(SAN)),,kern/ubsan.cc),$(wildcard kern/*.cc kern/*.S))
+$(BUILD)/kern-obj/kern/ubsan.cc.o: KERN_CXXFLAGS += -fno-sanitize=all
 SHARED_SRCS := lib/printfmt.cc lib/string.cc lib/error.cc
 KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(SHARED_SRCS))
 
@@ -224,12 +242,22 @@ deps-boot:
 grade: deps
 	$(PYTHON) grade/run.py $(if $(LAB),--lab $(LAB))
 
-# Host unit tests, the reference at full marks, then every lab's handout.
+# The instructors' tree: host unit tests, the reference at full marks (built
+# as usual, then with the undefined-behaviour sanitizer), then every lab's
+# handout. A student tree has no handout check: there `make test` runs the
+# unit tests and the grader, and a failing test is a score, not an error.
 test: deps
+ifneq ($(wildcard grade/handout_check.py),)
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/exokit-handout
 	$(BUILD)/unit-tests
-	$(PYTHON) grade/run.py --kit --require-full
-	$(PYTHON) grade/handout_check.py
+	EXOKIT_SAN= $(PYTHON) grade/run.py --kit --require-full
+	EXOKIT_SAN=1 $(PYTHON) grade/run.py --kit --require-full
+	EXOKIT_SAN= $(PYTHON) grade/handout_check.py
+else
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	-$(BUILD)/unit-tests --gtest_brief=1
+	$(PYTHON) grade/run.py
+endif
 
 # make handout LAB=N OUT=DIR [FROM=TREE]: the student tree for lab N. With
 # FROM, the student's own files for the earlier labs (the grading
@@ -263,6 +291,7 @@ help:
 	@echo "make qemu-gdb | qemu-nox-gdb, then make gdb   debug with GDB (port $(GDBPORT))"
 	@echo "make run-PROG[-nox][-gdb]   boot with user/PROG.cc as the first program"
 	@echo "make grade [LAB=N]    grade the labs; writes $(BUILD)/grade/results.json"
+	@echo "make SAN=1 [TARGET]   any target, on a kernel with the undefined-behaviour sanitizer (build/san/)"
 	@echo "make test             unit tests, reference grading and handout checks"
 	@echo "make handout LAB=N OUT=DIR   write the student tree for lab N"
 	@echo "make print-qemu       show the QEMU command line and why it picked its accelerator"
@@ -271,4 +300,5 @@ help:
 	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder in DIR"
 	@echo "make gradescope LAB=N write the Gradescope autograder zip for lab N"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# This build's dependency files only (the normal build's, not build/san's).
+-include $(shell find $(BUILD) -path $(BUILD)/san -prune -o -name '*.d' -print 2>/dev/null)

@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+# EXOKIT_SAN=1 grades the kernel built with the undefined-behaviour
+# sanitizer (`make SAN=1`, which sets it for `make grade`), in build/san.
+SAN = os.environ.get("EXOKIT_SAN", "") == "1"
+BUILD = ROOT / "build" / "san" if SAN else ROOT / "build"
 KERNEL_ELF = BUILD / "kernel"
 KERNEL_IMAGE = BUILD / "kernel.img"
 LOG_DIR = BUILD / "grade" / "logs"
@@ -120,7 +123,7 @@ def _last_exceptions(qemu_log: Path, count: int = 4) -> str:
 
 
 class Qemu:
-    """One QEMU run of build/kernel.img with a chosen kernel command line."""
+    """One QEMU run of KERNEL_IMAGE with a chosen kernel command line."""
 
     def __init__(self, name: str, args: dict[str, object], *, gdb: bool = False,
                  timeout: float = 20.0):

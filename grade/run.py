@@ -2,7 +2,8 @@
 """Grades the tree this file lives in: `make grade [LAB=N]` runs this.
 
 Prints pytest's summary and a per-test table ending in `Score: X/Y`, and
-writes a Gradescope results.json (build/grade/results.json by default).
+writes a Gradescope results.json (build/grade/results.json by default;
+build/san/grade/results.json when grading the sanitizer build, EXOKIT_SAN=1).
 """
 import argparse
 import json
@@ -10,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from harness import BUILD
 
 GRADE = Path(__file__).resolve().parent
 
@@ -25,7 +28,7 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", default=os.environ.get("EXOKIT_JOBS", "auto"),
                         help="parallel QEMU runs (pytest-xdist -n)")
     args = parser.parse_args()
-    results = Path(args.results or GRADE.parent / "build" / "grade" / "results.json")
+    results = Path(args.results or BUILD / "grade" / "results.json")
     cmd = [sys.executable, "-m", "pytest", str(GRADE), "-q", "-p", "no:cacheprovider",
            "-n", str(args.jobs), "--timeout=600", "--timeout-method=signal",
            f"--results={results}", "-rN"]

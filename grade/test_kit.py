@@ -1,10 +1,14 @@
 """Self-checks of the kit itself (run by `make test`, never graded): the
-harness must recognise every way a run can go wrong, and the build must
-embed the user programs intact."""
+harness must recognise every way a run can go wrong, the build must
+embed the user programs intact, and the sanitizer build must catch
+undefined behaviour."""
+import random
 import re
 import struct
 
-from harness import BUILD, EXIT_SUCCESS, nonce, run
+import pytest
+
+from harness import BUILD, EXIT_PANIC, EXIT_SUCCESS, ROOT, SAN, GradeFailure, nonce, run
 
 
 def test_boot_echoes_nonce():
@@ -24,22 +28,26 @@ def test_embedded_program_matches_build():
                      result.output, re.M), result.output
 
 
+@pytest.mark.harness_only
 def test_triple_fault_is_reported():
     result = run("kit-triple-fault", {"test": "triple-fault"})
     assert result.reason == "triple fault", result.describe()
     assert "breakpoint" in result.diagnosis and "double fault" in result.diagnosis
 
 
+@pytest.mark.harness_only
 def test_hang_times_out():
     result = run("kit-hang", {"test": "hang"}, timeout=3)
     assert result.reason.startswith("timeout"), result.describe()
 
 
+@pytest.mark.harness_only
 def test_output_flood_is_cut_off():
     result = run("kit-flood", {"test": "flood"})
     assert result.reason.startswith("output flood"), result.describe()
 
 
+@pytest.mark.harness_only
 def test_submission_overlay_takes_only_editable_files(tmp_path):
     """Batch and Gradescope grading lay a submission over a pristine tree:
     only files the lab definitions list may come through."""
@@ -110,6 +118,7 @@ gdb.execute("detach")
     expect_killed("sidt", KILLED_BY_TRAP, vector=GENERAL_PROTECTION)
 
 
+@pytest.mark.harness_only
 def test_gradescope_uploads(tmp_path):
     """The packaged run_autograder, run the way Gradescope runs it (in a fake
     /autograder): the reference's lab 1 files uploaded flat, then in the
@@ -156,3 +165,47 @@ def test_gradescope_uploads(tmp_path):
         assert os.path.basename(f) in results["output"], results["output"]
     assert all(t["status"] == "failed" and "none of the files" in t["output"]
                for t in results["tests"]), results["tests"]
+
+
+def ubsan_line(kind: str) -> int:
+    source = (ROOT / "kern" / "selftest.cc").read_text().splitlines()
+    for number, line in enumerate(source, 1):
+        if line.endswith(f"// kit: ubsan {kind}"):
+            return number
+    raise GradeFailure(f"kern/selftest.cc has lost its '// kit: ubsan {kind}' line")
+
+
+@pytest.mark.parametrize("kind", ["overflow", "shift", "bounds", "align"])
+def test_ubsan_catches_undefined_behaviour(kind):
+    """test=ubsan commits undefined behaviour on values chosen here. The
+    sanitizer build (EXOKIT_SAN=1) must panic at that line and name what
+    happened, with these values; the normal build has no checks, commits
+    nothing and exits with success."""
+    a = random.randint(2**30, 2**31 - 1)
+    b = {"overflow": random.randint(2**31 - a, 2**31 - 1),     # a + b > INT_MAX
+         "shift": random.randint(32, 10**6),                   # past int's 32 bits
+         "bounds": random.randint(4, 10**6),                   # int[4]
+         "align": 0}[kind]
+    if kind == "align":
+        a = random.randrange(0, 2**20, 4) + random.randint(1, 3)   # never a multiple of 4
+    result = run(f"kit-ubsan-{kind}", {"test": "ubsan", "kind": kind, "a": a, "b": b})
+    if not SAN:
+        result.expect_status(EXIT_SUCCESS, "ubsan self-test without the sanitizer")
+        return
+    result.expect_status(EXIT_PANIC, f"ubsan self-test ({kind})")
+    where = f"kern/selftest.cc:{ubsan_line(kind)}"
+    m = re.search(rf"^kernel panic at {re.escape(where)}: undefined behaviour "
+                  rf"\(column \d+\): (.*)$", result.output, re.M)
+    if not m:
+        raise GradeFailure(f"no sanitizer panic at {where}\n{result.tail()}")
+    want = {"overflow": f"signed integer overflow: {a} + {b} in type 'int'",
+            "shift": f"shift exponent {b} is out of range for 32-bit type 'int'",
+            "bounds": f"index {b} is out of bounds for type 'int [4]'",
+            "align": r"load of misaligned address 0x([0-9a-f]+) for type 'int', "
+                     r"which needs 4-byte alignment"}[kind]
+    got = m.group(1)
+    if kind == "align":
+        address = re.fullmatch(want, got)
+        assert address and int(address.group(1), 16) % 4 == a % 4, got
+    else:
+        assert got == want, got
