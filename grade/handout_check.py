@@ -1,14 +1,59 @@
 #!/usr/bin/env python3
 """The proof that every lab's tests can fail: for each lab N, the generated
 student handout must build and boot, score 0 on lab N's tests and full
-marks on every earlier lab's tests. `make test` runs this."""
+marks on every earlier lab's tests. It must also hold nothing of a later
+lab: no solution line of a later lab's regions, no later lab's tests,
+definition or handout. The graded tree is made the way a course that lets
+students keep their own code makes it (`make handout FROM=...`), carrying
+the reference's earlier-lab files forward. `make test` runs this."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "handouts"
+REGION = re.compile(r"^\s*(?://|#) BEGIN LAB (\d+).*?$(.*?)^\s*(?://|#) STUB LAB \1", re.M | re.S)
+LATER_FILES = [("labs", "lab{}.json"), ("handouts", "lab{}.md"), ("grade", "test_lab{}.py")]
+
+
+def solution_lines_of_later_labs(lab: int) -> dict[str, set[str]]:
+    """For each reference file with regions of labs after `lab`: the lines
+    of those solutions distinctive enough to recognise (long, and found
+    nowhere else in the file)."""
+    found: dict[str, set[str]] = {}
+    tracked = sh(["git", "ls-files"]).stdout.split()
+    for rel in tracked:
+        path = ROOT / rel
+        if not path.is_file() or path.suffix not in (".cc", ".hh", ".S", ".py", ".sh"):
+            continue
+        text = path.read_text(errors="replace")
+        outside = REGION.sub("", text)
+        for m in REGION.finditer(text):
+            if int(m.group(1)) <= lab:
+                continue
+            for line in m.group(2).splitlines():
+                line = line.strip()
+                if len(line) >= 24 and line not in outside:
+                    found.setdefault(rel, set()).add(line)
+    return found
+
+
+def later_lab_leaks(lab: int, tree: Path) -> list[str]:
+    problems = []
+    for rel, lines in solution_lines_of_later_labs(lab).items():
+        target = tree / rel
+        if target.is_file():
+            text = target.read_text(errors="replace")
+            if leaked := [l for l in lines if l in text]:
+                problems.append(f"lab {lab}: {rel} holds a later lab's solution line: {leaked[0]!r}")
+    for folder, pattern in LATER_FILES:
+        for path in (tree / folder).glob(pattern.format("*")):
+            number = path.name.removeprefix("lab").removeprefix("test_lab").split(".")[0]
+            if number.isdigit() and int(number) > lab:
+                problems.append(f"lab {lab}: the handout has a later lab's {folder}/{path.name}")
+    return problems
 
 
 def sh(cmd: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -27,21 +72,34 @@ def lab_scores(results: dict) -> dict[int, tuple[int, int]]:
 
 def check(lab: int) -> list[str]:
     tree = OUT / f"lab{lab}"
-    gen = sh(["make", "-s", "handout", f"LAB={lab}", f"OUT={tree}",
+    gen = sh(["make", "-s", "handout", f"LAB={lab}", f"OUT={tree}", f"FROM={ROOT}",
               "EXTRA_HANDOUT_FLAGS=--force"])
     if gen.returncode:
         return [f"lab {lab}: generating the handout failed:\n{gen.stdout}"]
+    problems = later_lab_leaks(lab, tree)
+    # Carry-forward took every earlier lab's file from the reference.
+    sys.path.insert(0, str(ROOT / "grade"))
+    from submission import editable_files
+    earlier = editable_files(ROOT, lab - 1) if lab > 1 else []
+    if earlier and not all(f in gen.stdout for f in earlier):
+        problems.append(f"lab {lab}: carry-forward did not take all of {earlier}:\n{gen.stdout}")
     build = sh(["make", "-s", "all"], cwd=tree)
     if build.returncode:
         return [f"lab {lab}: the handout does not build:\n{build.stdout[-3000:]}"]
-    problems = []
+    student_test = sh(["make", "-n", "test"], cwd=tree)
+    if student_test.returncode:
+        problems.append(f"lab {lab}: `make test` does not work in the handout:\n"
+                        f"{student_test.stdout[-1500:]}")
     for leftover in ("tools/handout", "grade/handout_check.py"):
         if (tree / leftover).exists():
             problems.append(f"lab {lab}: the handout contains graders-only {leftover}")
     marker = sh(["grep", "-rlE", "--exclude=*.md", r"^\s*(//|#) (BEGIN|STUB|END) LAB [0-9]+", "."],
                 cwd=tree)
-    if marker.stdout.strip():
-        problems.append(f"lab {lab}: markers left in: {marker.stdout.split()}")
+    # Files carried from the reference keep its markers, as a student's own
+    # copy might; every other file must have none.
+    left = [p for p in marker.stdout.split() if p.removeprefix("./") not in earlier]
+    if left:
+        problems.append(f"lab {lab}: markers left in: {left}")
     # "Boots": the same boot self-check the kit runs on the reference.
     boot = sh([sys.executable, "-c",
                "import sys; sys.path.insert(0, 'grade'); import harness; "

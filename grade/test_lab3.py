@@ -217,7 +217,9 @@ def test_top_page_upcall():
 
 def test_top_page_elf_segment():
     """The loader refuses a segment in the top page: env::create fails with
-    E_INVAL (checkpoint 0xE1) and no env ever runs."""
+    E_INVAL (checkpoint 0xE1) and no env ever runs. A loader that refuses
+    everything would pass that alone, so a good program must load first."""
+    expect_exit("hello")
     _, _, report, result = run_program("topsegment", stop_stage=FIRST_ENV_REFUSED)
     error = report["stages"][1][1]
     if error != -E_INVAL:
