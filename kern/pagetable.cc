@@ -38,9 +38,11 @@ int PageTable::map(uintptr_t va, uintptr_t pa, uint64_t perm) {
     if (was_present) memory_->invalidate(root_, va);
     return 0;
     // STUB LAB 2
-    //~ // LAB 2: your code here. walk() with create, write pa | perm |
-    //~ // present into the entry, and if it replaced a present entry the
-    //~ // TLB may still hold the old one: memory_->invalidate(root_, va).
+    //~ // LAB 2: your code here. walk() with create (nullptr: E_NO_MEM),
+    //~ // write pa | (perm & pte::perm_mask) | pte::present into the entry
+    //~ // (bits outside perm_mask must not reach it), and if it replaced a
+    //~ // present entry the TLB may still hold the old one:
+    //~ // memory_->invalidate(root_, va).
     //~ (void) perm;
     //~ return E_NO_MEM;
     // END LAB 2
@@ -54,8 +56,9 @@ void PageTable::unmap(uintptr_t va) {
     *entry = 0;
     memory_->invalidate(root_, page_round_down(va));
     // STUB LAB 2
-    //~ // LAB 2: your code here. Find the entry without creating tables;
-    //~ // if present, clear it and invalidate the TLB entry for va.
+    //~ // LAB 2: your code here. va may be unaligned: work on
+    //~ // page_round_down(va). Find the entry without creating tables; if
+    //~ // present, clear it and invalidate the TLB entry for the page.
     // END LAB 2
 }
 
