@@ -14,6 +14,8 @@ import pytest
 from harness import BUILD, ROOT, SAN
 
 RESULTS_DIR = BUILD / "grade"
+# Self-checks of the kit, not graded: run only with --kit (`make test`).
+KIT_MODULES = ("test_kit.py", "test_fuzz.py")
 # Per-test outcomes, gathered in the controller (xdist sends reports there).
 _reports: dict[str, dict] = {}
 BUILD_STATUS = RESULTS_DIR / "build-status.json"
@@ -34,7 +36,7 @@ def pytest_addoption(parser):
     parser.addoption("--lab", action="append", type=int, default=[],
                      help="grade only this lab (repeatable); default: every lab")
     parser.addoption("--kit", action="store_true",
-                     help="also run the kit's own self-checks (test_kit.py)")
+                     help="also run the kit's own self-checks (KIT_MODULES)")
     parser.addoption("--results", default=str(RESULTS_DIR / "results.json"),
                      help="where to write the Gradescope results.json")
 
@@ -95,7 +97,7 @@ def pytest_collection_modifyitems(session, config, items):
     selected, deselected, seen = [], [], set()
     for item in items:
         module = Path(str(item.fspath)).name
-        if module == "test_kit.py":
+        if module in KIT_MODULES:
             lab, pts = 0, 0
             # make test runs the kit twice (normal and sanitizer kernels);
             # the harness's own checks need only one of them.
