@@ -80,7 +80,8 @@ const SelfTest tests[] = {
 
 }  // namespace
 
-extern "C" __attribute__((noinline)) void selftest_checkpoint(uint64_t stage, uint64_t value) {
+extern "C" __attribute__((noinline, section(".text.checkpoint"))) void selftest_checkpoint(
+    uint64_t stage, uint64_t value) {
     // Keeps the call and its arguments from being optimized away.
     asm volatile("" : : "r"(stage), "r"(value) : "memory");
 }
