@@ -69,7 +69,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
 .PHONY: all clean deps deps-boot qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
-	handout print-qemu help bench grade-submissions gradescope doctor
+	handout print-qemu help bench grade-submissions gradescope doctor mutants
 all: $(BUILD)/kernel.img
 
 # ---------------------------------------------------------------- kernel
@@ -278,6 +278,12 @@ gradescope: deps $(BUILD)/exokit-handout
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=N"; exit 2; }
 	$(PYTHON) tools/gradescope/package.py --lab $(LAB)
 
+# Instructors: every likely student mistake in grade/mutants.py must lose
+# points. LAB=N for one lab's mutants, MUTANT=ID for one.
+mutants: deps
+	@test -f grade/mutation_check.py || { echo "mutants: only in the instructors' tree"; exit 2; }
+	$(PYTHON) grade/mutation_check.py $(if $(LAB),--lab $(LAB)) $(if $(MUTANT),--id $(MUTANT))
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) grade/bench.py
@@ -299,6 +305,8 @@ help:
 	@echo "make bench            sizes, boot time, syscall and upcall cycles"
 	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder in DIR"
 	@echo "make gradescope LAB=N write the Gradescope autograder zip for lab N"
+	@echo "make mutants [LAB=N] [MUTANT=ID]   check that likely student mistakes lose points"
 
-# This build's dependency files only (the normal build's, not build/san's).
--include $(shell find $(BUILD) -path $(BUILD)/san -prune -o -name '*.d' -print 2>/dev/null)
+# This build's own dependency files: not build/san's, nor those of the
+# trees that handouts, Gradescope and the mutation check build under build/.
+-include $(shell find $(BUILD)/kern-obj $(BUILD)/user-obj $(BUILD)/host-obj -name '*.d' 2>/dev/null) $(wildcard $(BUILD)/*.d)

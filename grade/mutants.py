@@ -1,0 +1,618 @@
+"""The mutation list: the mistakes students most likely make in each solution
+region of labs 1-3, each of which the autograder should turn into lost
+points. grade/mutation_check.py (`make mutants`) applies them one at a time
+to a copy of the reference tree and grades the mutation's lab.
+
+Each entry:
+  id        unique, short, LN-area-what
+  lab       the lab whose region it mutates (and whose tests are run)
+  file      the file, relative to the tree's root
+  mistake   the mistake as a student would make it
+  find      text that must occur exactly once in `file`, inside a solution
+            region of `lab` (the check fails loudly otherwise, so the list
+            stays true as the code changes)
+  replace   what the student wrote instead; it must compile, warnings included
+  known_gap (optional) the autograder misses this mistake today; says what
+            test would catch it. A marked mutant that survives is an
+            "expected survivor"; a marked mutant that is caught fails the
+            check, so the mark is removed as soon as the test lands.
+  random    (optional) whether the autograder catches it depends on the
+            run's random values; says why. Either outcome is reported and
+            neither fails the check.
+
+Unit tests (grade/unit/) are run for every mutant and reported separately:
+they are not graded yet, so a mutant only they catch still needs known_gap.
+"""
+
+MUTANTS = [
+    # ------------------------------------------------------------ lab 1
+    # format_digits (lib/printfmt.cc)
+    dict(
+        id="L1-digits-zero-empty", lab=1, file="lib/printfmt.cc",
+        mistake="loops `while (value != 0)` instead of do/while, so 0 has no digits",
+        find="    do {\n"
+             "        reversed[n++] = digit_chars[value % base];\n"
+             "        value /= base;\n"
+             "    } while (value != 0);\n",
+        replace="    while (value != 0) {\n"
+                "        reversed[n++] = digit_chars[value % base];\n"
+                "        value /= base;\n"
+                "    }\n"),
+    dict(
+        id="L1-digits-not-reversed", lab=1, file="lib/printfmt.cc",
+        mistake="copies the digits out in the order they were produced (least significant first)",
+        find="buf[i] = reversed[n - 1 - i];",
+        replace="buf[i] = reversed[i];"),
+    dict(
+        id="L1-digits-reverse-off-by-one", lab=1, file="lib/printfmt.cc",
+        mistake="reverses with reversed[n - i], one past the last digit",
+        find="buf[i] = reversed[n - 1 - i];",
+        replace="buf[i] = reversed[n - i];"),
+    dict(
+        id="L1-digits-case-swapped", lab=1, file="lib/printfmt.cc",
+        mistake="picks the upper-case digits when upper is false and vice versa",
+        find='upper ? "0123456789ABCDEF" : "0123456789abcdef"',
+        replace='upper ? "0123456789abcdef" : "0123456789ABCDEF"'),
+    dict(
+        id="L1-digits-buffer-for-decimal", lab=1, file="lib/printfmt.cc",
+        mistake="sizes the scratch array for 20 decimal digits; 64-bit values in binary overflow it",
+        find="    char reversed[64];\n",
+        replace="    char reversed[20];\n",
+        known_gap="test_printf_formats: %b (or %lo) of a value with more than 20 digits "
+                  "in that base; the widest it prints today is 16 binary digits"),
+
+    # monitor::run_command (kern/monitor.cc)
+    dict(
+        id="L1-monitor-blank-line-error", lab=1, file="kern/monitor.cc",
+        mistake="returns false for an empty or all-blank line, so it prints 'unknown command'",
+        find="    if (argc == 0) return true;\n",
+        replace="    if (argc == 0) return false;\n",
+        known_gap="test_monitor_exit: no 'unknown command' line between the blank line "
+                  "and the next prompt (the prompt regex accepts any lines)"),
+    dict(
+        id="L1-monitor-no-terminators", lab=1, file="kern/monitor.cc",
+        mistake="skips the blanks but does not write '\\0' over them, so a word runs to the end of the line",
+        find="        while (*p == ' ' || *p == '\\t') *p++ = '\\0';\n",
+        replace="        while (*p == ' ' || *p == '\\t') ++p;\n"),
+    dict(
+        id="L1-monitor-args-limit-off-by-one", lab=1, file="kern/monitor.cc",
+        mistake="checks the limit with argc > max_args, so a ninth word is stored and argv[9] written",
+        find="        if (argc == static_cast<int>(max_args)) {\n",
+        replace="        if (argc > static_cast<int>(max_args)) {\n",
+        known_gap="test_monitor_exit: type a line of nine words; expect the 'too many "
+                  "arguments' complaint (not a command run) and a monitor that still works"),
+    dict(
+        id="L1-monitor-spaces-only", lab=1, file="kern/monitor.cc",
+        mistake="splits words at spaces only, not at tabs",
+        find="        while (*p == ' ' || *p == '\\t') *p++ = '\\0';\n"
+             "        if (!*p) break;\n"
+             "        if (argc == static_cast<int>(max_args)) {\n"
+             "            cprintf(\"too many arguments (at most %zu)\\n\", max_args);\n"
+             "            return true;\n"
+             "        }\n"
+             "        argv[argc++] = p;\n"
+             "        while (*p && *p != ' ' && *p != '\\t') ++p;\n",
+        replace="        while (*p == ' ') *p++ = '\\0';\n"
+                "        if (!*p) break;\n"
+                "        if (argc == static_cast<int>(max_args)) {\n"
+                "            cprintf(\"too many arguments (at most %zu)\\n\", max_args);\n"
+                "            return true;\n"
+                "        }\n"
+                "        argv[argc++] = p;\n"
+                "        while (*p && *p != ' ') ++p;\n",
+        known_gap="test_monitor_exit: separate 'exit' and its code with a tab"),
+
+    # walk_stack (kern/backtrace_walk.cc)
+    dict(
+        id="L1-walk-drops-last-frame", lab=1, file="kern/backtrace_walk.cc",
+        mistake="treats a saved rbp of 0 as the end before emitting that record, dropping the outermost frame",
+        find="        if (return_address == 0) break;\n",
+        replace="        if (return_address == 0 || saved_rbp == 0) break;\n",
+        known_gap="test_backtrace_matches_gdb: the kernel's last frame must have rbp 0 "
+                  "(kernel_main's record); GDB's frames are compared only up to kernel_main"),
+    dict(
+        id="L1-walk-record-swapped", lab=1, file="kern/backtrace_walk.cc",
+        mistake="reads the record the wrong way round (return address first)",
+        find="uintptr_t saved_rbp = record[0], return_address = record[1];",
+        replace="uintptr_t saved_rbp = record[1], return_address = record[0];"),
+    dict(
+        id="L1-walk-no-bounds-check", lab=1, file="kern/backtrace_walk.cc",
+        mistake="never checks that a record lies on the stack before reading it "
+                "(keeping the stub's (void) bounds)",
+        find="    while (n < max && rbp != 0 && bounds.contains_record(rbp)) {\n",
+        replace="    (void) bounds;\n"
+                "    while (n < max && rbp != 0) {\n",
+        known_gap="a backtrace over a corrupt chain (a self-test that plants a wild "
+                  "saved rbp) must end early instead of faulting"),
+    dict(
+        id="L1-walk-max-off-by-one", lab=1, file="kern/backtrace_walk.cc",
+        mistake="loops while n <= max, writing one frame past the caller's array",
+        find="    while (n < max && rbp != 0 && bounds.contains_record(rbp)) {\n",
+        replace="    while (n <= max && rbp != 0 && bounds.contains_record(rbp)) {\n",
+        known_gap="a backtrace deeper than the kernel's 64-frame array (the backtrace "
+                  "self-test allows depth <= 20)"),
+
+    # SymbolTable::find (kern/ksyms.cc)
+    dict(
+        id="L1-ksyms-exact-start", lab=1, file="kern/ksyms.cc",
+        mistake="binary search with < instead of <=, so a symbol's exact start finds the symbol before it",
+        find="if (symbols[mid].address <= addr) lo = mid + 1;",
+        replace="if (symbols[mid].address < addr) lo = mid + 1;",
+        known_gap="symbolize exact function starts (e.g. a self-test that prints the "
+                  "symbol for &selftest_panic_a); backtraces look up return address - 1, "
+                  "never a start"),
+    dict(
+        id="L1-ksyms-one-past-end", lab=1, file="kern/ksyms.cc",
+        mistake="treats the byte one past a sized symbol's end as inside it (> instead of >=)",
+        find="addr - s.address >= s.size",
+        replace="addr - s.address > s.size",
+        known_gap="symbolize the first byte after a sized function that alignment "
+                  "padding follows, and expect no name; backtraces never look there"),
+    dict(
+        id="L1-ksyms-size-ignored", lab=1, file="kern/ksyms.cc",
+        mistake="ignores the size: any address after a symbol is named after it",
+        find="    if (s.size != 0 && addr - s.address >= s.size) return nullptr;\n",
+        replace="",
+        known_gap="symbolize an address in a gap between sized functions (alignment "
+                  "padding) and expect '?'"),
+    dict(
+        id="L1-ksyms-unsized-never-matches", lab=1, file="kern/ksyms.cc",
+        mistake="forgets that size 0 means 'up to the next symbol', so unsized labels never match",
+        find="if (s.size != 0 && addr - s.address >= s.size)",
+        replace="if (addr - s.address >= s.size)",
+        known_gap="symbolize an address inside an assembly label without .size (e.g. "
+                  "trap_entries + 16 * vector) and expect the label's name; no graded "
+                  "backtrace passes through one"),
+    dict(
+        id="L1-ksyms-wrong-neighbour", lab=1, file="kern/ksyms.cc",
+        mistake="returns symbols[lo], the first symbol above addr, instead of symbols[lo - 1]",
+        find="    const KernelSymbol& s = symbols[lo - 1];\n",
+        replace="    if (lo == count) return nullptr;\n"
+                "    const KernelSymbol& s = symbols[lo];\n"),
+
+    # ------------------------------------------------------------ lab 2
+    # frames::alloc (kern/frames.cc)
+    dict(
+        id="L2-alloc-no-zero-fill", lab=2, file="kern/frames.cc",
+        mistake="does not zero the frame it hands out",
+        find="    memset(phys_to_kva(*pa), 0, 4096);\n",
+        replace="",
+        known_gap="test_frame_allocator: dirty a frame, free it and allocate again (the "
+                  "list is LIFO, so the same frame returns) and check it is zero; the "
+                  "self-test checks only never-used frames, which QEMU zeroed"),
+    dict(
+        id="L2-alloc-free-count", lab=2, file="kern/frames.cc",
+        mistake="takes the frame off the list but forgets to decrement free_count",
+        find="    --frame_table.free_count;\n",
+        replace=""),
+    dict(
+        id="L2-alloc-returns-frame-number", lab=2, file="kern/frames.cc",
+        mistake="returns the frame number instead of its physical address",
+        find="    *pa = uintptr_t(n) * 4096;\n",
+        replace="    *pa = n;\n"),
+    dict(
+        id="L2-alloc-refcount-one", lab=2, file="kern/frames.cc",
+        mistake="hands the frame out with refcount 1 ('allocated means referenced') instead of 0",
+        find="    f = FrameInfo{0, owner, no_frame, 0};\n",
+        replace="    f = FrameInfo{1, owner, no_frame, 0};\n"),
+
+    # frames::free (kern/frames.cc)
+    dict(
+        id="L2-free-not-linked", lab=2, file="kern/frames.cc",
+        mistake="makes the freed frame the head without linking it to the old head",
+        find="    f = FrameInfo{0, owner_free, frame_table.free_head, 0};\n",
+        replace="    f = FrameInfo{0, owner_free, no_frame, 0};\n"),
+    dict(
+        id="L2-free-count", lab=2, file="kern/frames.cc",
+        mistake="pushes the frame but forgets to increment free_count",
+        find="number(pa));\n"
+             "    ++frame_table.free_count;\n",
+        replace="number(pa));\n"),
+    dict(
+        id="L2-free-owner-kept", lab=2, file="kern/frames.cc",
+        mistake="pushes the frame on the list but leaves its owner set",
+        find="    f = FrameInfo{0, owner_free, frame_table.free_head, 0};\n",
+        replace="    f = FrameInfo{0, f.owner, frame_table.free_head, 0};\n"),
+    dict(
+        id="L2-free-head-is-address", lab=2, file="kern/frames.cc",
+        mistake="stores the physical address as the list head instead of the frame number",
+        find="    frame_table.free_head = static_cast<uint32_t>(number(pa));\n",
+        replace="    frame_table.free_head = static_cast<uint32_t>(pa);\n"),
+
+    # PageTable::walk (kern/pagetable.cc)
+    dict(
+        id="L2-walk-stops-a-level-early", lab=2, file="kern/pagetable.cc",
+        mistake="walks levels 3 and 2 only, returning an entry of the level-1 table",
+        find="for (int level = pagetable_levels - 1; level > 0; --level) {",
+        replace="for (int level = pagetable_levels - 1; level > 1; --level) {"),
+    dict(
+        id="L2-walk-inner-present-only", lab=2, file="kern/pagetable.cc",
+        mistake="installs new tables as present only, so W and U are masked off below them",
+        find="            entry = page | pte::present | pte::writable | pte::user;\n",
+        replace="            entry = page | pte::present;\n"),
+    dict(
+        id="L2-walk-always-creates", lab=2, file="kern/pagetable.cc",
+        mistake="allocates missing tables even when create is false (keeping the "
+                "stub's (void) create)",
+        find="            if (!create) return nullptr;\n",
+        replace="            (void) create;\n",
+        known_gap="test_page_table_operations: count the table pages (or kernel-owned "
+                  "frames) before and after lookups and unmaps of unmapped addresses; "
+                  "empty tables have no leaves, so the tree check passes"),
+    dict(
+        id="L2-walk-entry-not-masked", lab=2, file="kern/pagetable.cc",
+        mistake="follows the entry without masking off its flag bits",
+        find="        table = memory_->table_at(pte::address(entry));\n",
+        replace="        table = memory_->table_at(entry);\n"),
+    dict(
+        id="L2-walk-alloc-unchecked", lab=2, file="kern/pagetable.cc",
+        mistake="does not check alloc_table() for 0 (out of memory)",
+        find="            if (!page) return nullptr;\n",
+        replace="",
+        known_gap="a map() that runs out of memory for a table must return E_NO_MEM "
+                  "(no lab 2 self-test maps with memory exhausted)"),
+
+    # PageTable::map (kern/pagetable.cc)
+    dict(
+        id="L2-map-no-invalidate", lab=2, file="kern/pagetable.cc",
+        mistake="forgets the TLB when replacing a present entry",
+        find="    bool was_present = *entry & pte::present;\n"
+             "    *entry = pa | (perm & pte::perm_mask) | pte::present;\n"
+             "    if (was_present) memory_->invalidate(root_, va);\n",
+        replace="    *entry = pa | (perm & pte::perm_mask) | pte::present;\n"),
+    dict(
+        id="L2-map-perm-unmasked", lab=2, file="kern/pagetable.cc",
+        mistake="ORs perm into the entry without masking it with pte::perm_mask",
+        find="    *entry = pa | (perm & pte::perm_mask) | pte::present;\n",
+        replace="    *entry = pa | perm | pte::present;\n",
+        known_gap="test_page_table_operations: include a perm with a bit outside "
+                  "pte::perm_mask (e.g. bit 7, PS) and expect it dropped from the leaf"),
+    dict(
+        id="L2-map-not-present", lab=2, file="kern/pagetable.cc",
+        mistake="writes the address and perm but not the present bit",
+        find="    *entry = pa | (perm & pte::perm_mask) | pte::present;\n",
+        replace="    *entry = pa | (perm & pte::perm_mask);\n"),
+
+    # PageTable::unmap (kern/pagetable.cc)
+    dict(
+        id="L2-unmap-no-invalidate", lab=2, file="kern/pagetable.cc",
+        mistake="clears the entry but forgets to invalidate the TLB",
+        find="    memory_->invalidate(root_, page_round_down(va));\n",
+        replace="",
+        known_gap="test_tlb_invalidation: read a page, unmap it, map a different frame "
+                  "there (a fresh mapping, so map does not invalidate) and read again"),
+    dict(
+        id="L2-unmap-null-entry", lab=2, file="kern/pagetable.cc",
+        mistake="forgets that walk returns nullptr when a table is missing",
+        find="    if (!entry || !(*entry & pte::present)) return;\n",
+        replace="    if (!(*entry & pte::present)) return;\n",
+        random="test_page_table_operations faults only if some region's first random "
+               "op is an unmap (about 2 runs in 3); a fixed unmap of an address in a "
+               "fresh region would catch it always"),
+    dict(
+        id="L2-unmap-creates-tables", lab=2, file="kern/pagetable.cc",
+        mistake="walks with create = true, building tables just to clear an entry",
+        find="    uint64_t* entry = walk(page_round_down(va), false);\n",
+        replace="    uint64_t* entry = walk(page_round_down(va), true);\n",
+        known_gap="test_page_table_operations: unmap addresses in a region with no "
+                  "tables and check no table pages appeared"),
+
+    # kernel_vm::map_kernel (kern/kernel_vm.cc)
+    dict(
+        id="L2-kvm-image-not-global", lab=2, file="kern/kernel_vm.cc",
+        mistake="does not mark the kernel image's mappings global",
+        find="        uint64_t perm = pte::global;\n",
+        replace="        uint64_t perm = 0;\n",
+        known_gap="test_kernel_address_space: require G on every kernel leaf"),
+    dict(
+        id="L2-kvm-directmap-not-global", lab=2, file="kern/kernel_vm.cc",
+        mistake="does not mark the direct map global",
+        find="pte::writable | pte::global | pte::no_execute",
+        replace="pte::writable | pte::no_execute",
+        known_gap="test_kernel_address_space: require G on every kernel leaf"),
+    dict(
+        id="L2-kvm-text-writable", lab=2, file="kern/kernel_vm.cc",
+        mistake="maps the whole image writable, text included",
+        find="        uint64_t perm = pte::global;\n",
+        replace="        uint64_t perm = pte::global | pte::writable;\n"),
+    dict(
+        id="L2-kvm-guard-mapped", lab=2, file="kern/kernel_vm.cc",
+        mistake="maps the stack's guard page like the rest of the image",
+        find="        if (va == image_va(kernel_stack_guard)) continue;\n",
+        replace=""),
+    dict(
+        id="L2-kvm-directmap-one-extra", lab=2, file="kern/kernel_vm.cc",
+        mistake="maps one page past the last frame (<= instead of <)",
+        find="pa < frame_table.count * 4096;",
+        replace="pa <= frame_table.count * 4096;"),
+    dict(
+        id="L2-kvm-rodata-executable", lab=2, file="kern/kernel_vm.cc",
+        mistake="makes only the writable data no-execute, leaving read-only data executable",
+        find="        if (va >= image_va(kernel_text_end)) perm |= pte::no_execute;\n",
+        replace="        if (va >= image_va(kernel_rodata_end)) perm |= pte::no_execute;\n"),
+    dict(
+        id="L2-kvm-last-text-page-nx", lab=2, file="kern/kernel_vm.cc",
+        mistake="compares the page's end with kernel_text_end, making the last page of text no-execute",
+        find="        if (va >= image_va(kernel_text_end)) perm |= pte::no_execute;\n",
+        replace="        if (va + 4096 > image_va(kernel_text_end)) perm |= pte::no_execute;\n"),
+
+    # ------------------------------------------------------------ lab 3
+    # load_program (kern/env.cc)
+    dict(
+        id="L3-load-shared-page-remapped", lab=3, file="kern/env.cc",
+        mistake="maps a fresh page even where the previous segment already mapped one, losing its bytes",
+        find="        PageTable pt = e.page_table();\n"
+             "        for (uintptr_t va = page_round_down(ph.vaddr); va < ph.vaddr + ph.memsz; va += page_size) {\n"
+             "            if (pt.lookup(va).present) continue;  // shared with the previous segment\n",
+        replace="        for (uintptr_t va = page_round_down(ph.vaddr); va < ph.vaddr + ph.memsz; va += page_size) {\n",
+        known_gap="a user program whose two PT_LOAD segments share a page (user.ld "
+                  "page-aligns every segment, so none does today) must keep both "
+                  "segments' bytes"),
+    dict(
+        id="L3-load-vaddr-not-rounded", lab=3, file="kern/env.cc",
+        mistake="starts mapping at vaddr itself instead of its page",
+        find="for (uintptr_t va = page_round_down(ph.vaddr);",
+        replace="for (uintptr_t va = ph.vaddr;",
+        known_gap="a user program with a segment that does not start on a page "
+                  "boundary (the shared-page program above would be one)"),
+    dict(
+        id="L3-load-wrapping-end-check", lab=3, file="kern/env.cc",
+        mistake="checks the segment's end with vaddr + memsz > user_top, a sum that can wrap",
+        find="ph.vaddr >= user_top || ph.memsz > user_top - ph.vaddr)",
+        replace="ph.vaddr >= user_top || ph.vaddr + ph.memsz > user_top)",
+        known_gap="an embedded ELF whose vaddr + memsz wraps past 2^64 must fail to "
+                  "load (E_INVAL) rather than map pages"),
+    dict(
+        id="L3-load-wrapping-file-check", lab=3, file="kern/env.cc",
+        mistake="checks the file range with offset + filesz > size, a sum that can wrap",
+        find="ph.offset > program.size() ||\n"
+             "            ph.filesz > program.size() - ph.offset",
+        replace="ph.offset + ph.filesz > program.size()",
+        known_gap="an embedded ELF whose offset + filesz wraps must fail to load "
+                  "(E_INVAL) instead of copying from outside the image"),
+    dict(
+        id="L3-load-writable-by-PF_R", lab=3, file="kern/env.cc",
+        mistake="tests PF_R (4) instead of PF_W (2) for writable, so text and rodata are writable",
+        find="((ph.flags & 2) ? perm_writable : 0)",
+        replace="((ph.flags & 4) ? perm_writable : 0)",
+        known_gap="a user program that writes to its own text or rodata must be "
+                  "killed by a page fault"),
+    dict(
+        id="L3-load-nx-inverted", lab=3, file="kern/env.cc",
+        mistake="sets no-execute on the segments that have PF_X instead of those without",
+        find="((ph.flags & 1) ? 0 : perm_no_execute)",
+        replace="((ph.flags & 1) ? perm_no_execute : 0)"),
+    dict(
+        id="L3-load-copies-memsz", lab=3, file="kern/env.cc",
+        mistake="copies memsz bytes, filling .bss with whatever follows in the file",
+        find="program.image + ph.offset, ph.filesz, false)",
+        replace="program.image + ph.offset, ph.memsz, false)"),
+    dict(
+        id="L3-load-no-entry", lab=3, file="kern/env.cc",
+        mistake="forgets to set the env's rip to the entry point",
+        find="    e.tf.rip = h->entry;\n",
+        replace=""),
+
+    # user_mem_check (kern/usermem.cc)
+    dict(
+        id="L3-umc-wrapping-sum", lab=3, file="kern/usermem.cc",
+        mistake="checks the end with va + len > user_top, which wraps for a huge len",
+        find="if (va >= user_top || len > user_top - va) {",
+        replace="if (va >= user_top || va + len > user_top) {",
+        known_gap="test_bad_syscall_arguments: sys_cputs of a buffer that is not near "
+                  "the stack top with a len that makes va + len wrap to just past va "
+                  "(e.g. len = 2^64 - 8 at 16 bytes into a mapped page); badsyscall's "
+                  "stack buffer with UINT64_MAX walks up to the unmapped page above the "
+                  "stack and fails by luck"),
+    dict(
+        id="L3-umc-len-zero-refused", lab=3, file="kern/usermem.cc",
+        mistake="checks the last byte va + len - 1, which underflows for len == 0, so an empty range is refused",
+        find="if (va >= user_top || len > user_top - va) {",
+        replace="if (va + len - 1 < va || va + len - 1 >= user_top) {"),
+    dict(
+        id="L3-umc-len-zero-checks-a-byte", lab=3, file="kern/usermem.cc",
+        mistake="treats an empty range as one byte, so len 0 at an unmapped va is refused",
+        find="    uintptr_t bad = va;\n",
+        replace="    if (len == 0) len = 1;\n"
+                "    uintptr_t bad = va;\n",
+        known_gap="test_bad_syscall_arguments: sys_cputs of an unmapped page-aligned va "
+                  "with len 0 must return 0 (the reference itself refuses len 0 at an "
+                  "unaligned unmapped va, so a test there would fail the reference)"),
+    dict(
+        id="L3-umc-bad-va-page-start", lab=3, file="kern/usermem.cc",
+        mistake="reports the page's start as the first bad address, which can lie below va",
+        find="                bad = page < va ? va : page;\n",
+        replace="                bad = page;\n",
+        known_gap="nothing reads *bad_va today (no caller passes it): a kernel "
+                  "self-test of user_mem_check, or a syscall that reports it"),
+    dict(
+        id="L3-umc-ignores-perm", lab=3, file="kern/usermem.cc",
+        mistake="checks each page is present and user but not the perm asked for "
+                "(keeping the stub's (void) perm)",
+        find="        uint64_t need = perm | perm_user | perm_present;\n",
+        replace="        (void) perm;\n"
+                "        uint64_t need = perm_user | perm_present;\n",
+        known_gap="test_bad_upcall_kills_env: an exception stack mapped read-only must "
+                  "end as no_exception_stack (the frame is written with "
+                  "require_writable)"),
+    dict(
+        id="L3-umc-loop-one-page-too-far", lab=3, file="kern/usermem.cc",
+        mistake="loops while page <= va + len, checking one page too many when the range ends on a page boundary",
+        find="page < va + len; page += page_size",
+        replace="page <= va + len; page += page_size",
+        known_gap="test_bad_syscall_arguments: sys_cputs of a buffer that ends exactly "
+                  "at the end of a mapped page followed by an unmapped one must succeed"),
+
+    # sys_page_alloc (kern/syscall.cc)
+    dict(
+        id="L3-spa-no-perm-check", lab=3, file="kern/syscall.cc",
+        mistake="passes perm on to map_new_page unchecked",
+        find="    if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))\n"
+             "        return E_INVAL;\n",
+        replace=""),
+    dict(
+        id="L3-spa-present-user-not-required", lab=3, file="kern/syscall.cc",
+        mistake="refuses bits outside perm_allowed but does not require present and user",
+        find="    if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))\n",
+        replace="    if (perm & ~perm_allowed)\n"),
+    dict(
+        id="L3-spa-truncated-id", lab=3, file="kern/syscall.cc",
+        mistake="looks the env up directly, truncating the 64-bit register to a 32-bit id",
+        find="    if (int r = lookup_target(id, &target); r < 0) return r;\n"
+             "    if (!valid_user_page(va)) return E_INVAL;\n"
+             "    if ((perm",
+        replace="    if (int r = env::lookup(static_cast<EnvId>(id), &target, true); r < 0) return r;\n"
+                "    if (!valid_user_page(va)) return E_INVAL;\n"
+                "    if ((perm",
+        known_gap="test_bad_syscall_arguments: sys_page_alloc with the caller's own id "
+                  "plus bit 32 must be E_BAD_ENV (badsyscall tries that id only with "
+                  "sys_env_destroy)"),
+    dict(
+        id="L3-spa-va-unchecked", lab=3, file="kern/syscall.cc",
+        mistake="does not check va (map() refuses unaligned ones, but kernel-half pages get mapped)",
+        find="    if (!valid_user_page(va)) return E_INVAL;\n"
+             "    if ((perm",
+        replace="    if ((perm"),
+
+    # deliver_page_fault (kern/upcall.cc)
+    dict(
+        id="L3-upcall-no-nx-check", lab=3, file="kern/upcall.cc",
+        mistake="checks the entry is mapped and user but not that it is executable",
+        find="    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
+             "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n",
+        replace="    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0) {\n",
+        known_gap="test_bad_upcall_kills_env: an upcall entry on a mapped, no-execute "
+                  "user page (e.g. a data page) must end as bad_upcall"),
+    dict(
+        id="L3-upcall-no-gap", lab=3, file="kern/upcall.cc",
+        mistake="puts the nested frame right below the faulting rsp, leaving no 8-byte gap",
+        find="? tf.rsp - 8\n",
+        replace="? tf.rsp\n"),
+    dict(
+        id="L3-upcall-always-top", lab=3, file="kern/upcall.cc",
+        mistake="always puts the frame at the top of the exception stack, over the one the handler is using",
+        find="    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top) ? tf.rsp - 8\n"
+             "                                                                              : e.upcall_stack_top;\n",
+        replace="    uintptr_t above = e.upcall_stack_top;\n"),
+    dict(
+        id="L3-upcall-no-lower-bound", lab=3, file="kern/upcall.cc",
+        mistake="treats any rsp below the exception stack's top as a nested fault (the ordinary stack is below it too)",
+        find="(tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top)",
+        replace="(tf.rsp < e.upcall_stack_top)"),
+    dict(
+        id="L3-upcall-no-bottom-check", lab=3, file="kern/upcall.cc",
+        mistake="never checks that the frame stays inside the exception stack",
+        find="    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n",
+        replace="    if (above < sizeof(UTrapFrame) ||\n",
+        known_gap="test_bad_upcall_kills_env: a handler that keeps faulting, with the "
+                  "page below the exception stack mapped, must end as "
+                  "no_exception_stack and leave that page untouched (today the page "
+                  "below is unmapped, so copy_to_user refuses by luck)"),
+    dict(
+        id="L3-upcall-frame-unaligned", lab=3, file="kern/upcall.cc",
+        mistake="does not round the frame's address down to 16 bytes",
+        find="    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n",
+        replace="    uintptr_t frame_va = above - sizeof(UTrapFrame);\n",
+        known_gap="a handler that checks its UTrapFrame pointer is 16-byte aligned "
+                  "(lib/abi.hh promises it), for a fault at an rsp 8 past a 16-byte "
+                  "boundary"),
+    dict(
+        id="L3-upcall-tf-before-copy", lab=3, file="kern/upcall.cc",
+        mistake="redirects e.tf to the handler before the frame is written, so a failed upcall records the handler's rip and rsp",
+        find="    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+             "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+             "        *failure = EnvEndHow::no_exception_stack;\n"
+             "        return E_FAULT;\n"
+             "    }\n"
+             "    tf.rip = e.upcall_entry;\n"
+             "    tf.rsp = frame_va;\n",
+        replace="    tf.rip = e.upcall_entry;\n"
+                "    tf.rsp = frame_va;\n"
+                "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+                "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+                "        *failure = EnvEndHow::no_exception_stack;\n"
+                "        return E_FAULT;\n"
+                "    }\n",
+        known_gap="test_bad_upcall_kills_env: for faultnostack, env_ends rip must be "
+                  "the faulting load itself; the USER_TEXT range check used for trap "
+                  "kills would not do, as the handler entry is in user text too"),
+    dict(
+        id="L3-upcall-tf-before-checks", lab=3, file="kern/upcall.cc",
+        mistake="copies the trap-time state, points e.tf at the handler first, then checks "
+                "the entry and writes the frame, so every failed upcall records the "
+                "handler's rip",
+        find=(
+            "    // The entry must be code the env could run itself.\n"
+            "    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
+            "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n"
+            "        *failure = EnvEndHow::bad_upcall;\n"
+            "        return E_FAULT;\n"
+            "    }\n"
+            "    TrapFrame& tf = e.tf;\n"
+            "    uintptr_t stack_bottom = e.upcall_stack_top - exception_stack_size;\n"
+            "    // A fault inside the handler stacks a new frame below the current one,\n"
+            "    // leaving 8 bytes for the trampoline to push the return address into.\n"
+            "    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top) ? tf.rsp - 8\n"
+            "                                                                              : e.upcall_stack_top;\n"
+            "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
+            "    UTrapFrame frame{fault_va, tf.error_code, tf.vector,\n"
+            "                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,\n"
+            "                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,\n"
+            "                     tf.rip, tf.rflags, tf.rsp};\n"
+            "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+            "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+            "        *failure = EnvEndHow::no_exception_stack;\n"
+            "        return E_FAULT;\n"
+            "    }\n"
+            "    tf.rip = e.upcall_entry;\n"
+            "    tf.rsp = frame_va;\n"
+            "    return 0;\n"),
+        replace=(
+            "    const TrapFrame t = e.tf;\n"
+            "    uintptr_t stack_bottom = e.upcall_stack_top - exception_stack_size;\n"
+            "    uintptr_t above = (t.rsp >= stack_bottom && t.rsp < e.upcall_stack_top) ? t.rsp - 8\n"
+            "                                                                            : e.upcall_stack_top;\n"
+            "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
+            "    e.tf.rip = e.upcall_entry;\n"
+            "    e.tf.rsp = frame_va;\n"
+            "    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
+            "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n"
+            "        *failure = EnvEndHow::bad_upcall;\n"
+            "        return E_FAULT;\n"
+            "    }\n"
+            "    UTrapFrame frame{fault_va, t.error_code, t.vector,\n"
+            "                     t.r15, t.r14, t.r13, t.r12, t.r11, t.r10, t.r9, t.r8,\n"
+            "                     t.rbp, t.rdi, t.rsi, t.rdx, t.rcx, t.rbx, t.rax,\n"
+            "                     t.rip, t.rflags, t.rsp};\n"
+            "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+            "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+            "        *failure = EnvEndHow::no_exception_stack;\n"
+            "        return E_FAULT;\n"
+            "    }\n"
+            "    return 0;\n"),
+        known_gap="test_bad_upcall_kills_env: for faultbadhandler and "
+                  "faultkernelhandler, env_ends rip must be in the program's text "
+                  "(the check test_user_trap_kills_env already makes)"),
+
+    # pgfault_upcall's return path (lib/pfentry.S)
+    dict(
+        id="L3-pfentry-no-gap", lab=3, file="lib/pfentry.S",
+        mistake="stores rip at the trap-time rsp itself instead of 8 bytes below it",
+        find="    sub $8, %rbx\n",
+        replace=""),
+    dict(
+        id="L3-pfentry-rsp-not-written-back", lab=3, file="lib/pfentry.S",
+        mistake="stores rip below the trap-time rsp but does not write the lowered rsp back into the frame",
+        find="    mov %rbx, UTF_RSP(%rsp)\n",
+        replace=""),
+    dict(
+        id="L3-pfentry-pop-order", lab=3, file="lib/pfentry.S",
+        mistake="pops r10 and r11 in the wrong order",
+        find="    pop %r11\n    pop %r10\n",
+        replace="    pop %r10\n    pop %r11\n"),
+    dict(
+        id="L3-pfentry-rip-not-skipped", lab=3, file="lib/pfentry.S",
+        mistake="forgets to step over the rip slot, so popfq loads rip into rflags",
+        find="    add $8, %rsp                # skip rip: it is on the other stack now\n",
+        replace=""),
+]
