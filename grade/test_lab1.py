@@ -30,6 +30,16 @@ def test_monitor_exit():
             result = q.wait(within=2)
             raise GradeFailure(f"a blank line at the monitor printed {between.strip()!r}; it "
                                f"should do nothing and prompt again\n{result.tail()}")
+        # One word more than the monitor takes (max_args, 8): refused, not run.
+        prompts = q.output.count("K> ")
+        q.send(f"exit {code:#x} a b c d e f g\n")
+        try:
+            q.wait_for(rf"(?s)(?:.*?K> ){{{prompts + 1}}}")
+        except GradeFailure:
+            result = q.wait(within=2)
+            raise GradeFailure(f"'exit {code:#x}' followed by 7 more words (9 in all, the "
+                               f"monitor takes 8) should be refused with a new prompt; got: "
+                               f"{result.describe()}\n{result.tail()}") from None
         q.send(f"exit {code:#x}\n")
         result = q.wait(within=5)
     if result.reason != "exited" or result.status != qemu_status(code):

@@ -177,6 +177,7 @@ def test_fault_preserves_registers():
 @pytest.mark.parametrize("name,how", [
     pytest.param("faultbadhandler", BAD_UPCALL, id="faultbadhandler"),
     pytest.param("faultkernelhandler", BAD_UPCALL, id="faultkernelhandler"),
+    pytest.param("faultnxhandler", BAD_UPCALL, id="faultnxhandler"),
     pytest.param("faultnostack", NO_EXCEPTION_STACK, id="faultnostack"),
 ])
 def test_bad_upcall_kills_env(name, how):
@@ -197,6 +198,16 @@ def test_user_memory_check():
     n = nonce()
     result = run("lab3-usermem", {"test": "usermem", "nonce": hex(n)})
     result.expect_status(EXIT_SUCCESS, "the user_mem_check self-test")
+
+
+def test_loader_checks_segments():
+    """load_program on ELF files the self-test builds (kern/selftest_lab3.cc):
+    page permissions from the flags, a segment starting mid-page, and
+    refusals of sizes that wrap, bytes past the file, filesz > memsz, the
+    null page, past user_top and the kernel half."""
+    n = nonce()
+    result = run("lab3-loader", {"test": "loader", "nonce": hex(n)})
+    result.expect_status(EXIT_SUCCESS, "the load_program self-test")
 
 
 def test_elf_segments_share_a_page():

@@ -76,6 +76,7 @@ const SelfTest tests[] = {
     {"tlb", Stage::memory, selftest::tlb},
     {"kernel-vm", Stage::memory, selftest::kernel_address_space},
     {"usermem", Stage::memory, selftest::user_memory},
+    {"loader", Stage::memory, selftest::loader},
 };
 
 }  // namespace

@@ -32,6 +32,7 @@ void tlb();
 void kernel_address_space();
 // Lab 3 (selftest_lab3.cc)
 void user_memory();
+void loader();
 
 }  // namespace selftest
 

@@ -1,7 +1,10 @@
-// Lab 3 self-test: user_mem_check's contract, case by case, against a model
-// written here (outside the student's files). The address space is a real
-// env's, built from user/hello but never run; the offsets come from the
-// grader's nonce, so no table of answers can pass.
+// Lab 3 self-tests, written outside the student's files:
+// - usermem: user_mem_check's contract, case by case, against a model. The
+//   address space is a real env's, built from user/hello but never run.
+// - loader: load_program on ELF files built here, hostile ones included,
+//   that no linker would write (sizes that wrap, offsets past the file).
+// The addresses and values come from the grader's nonce, so no table of
+// answers can pass.
 #include "kern/console.hh"
 #include "kern/env.hh"
 #include "kern/memlayout.hh"
@@ -10,6 +13,7 @@
 #include "kern/usermem.hh"
 #include "lib/abi.hh"
 #include "lib/error.hh"
+#include <stddef.h>
 
 namespace {
 
@@ -52,9 +56,121 @@ void check(Env& e, int n, uintptr_t va, size_t len, uint64_t perm) {
     }
 }
 
+// xorshift64, seeded by the nonce.
+struct Random {
+    uint64_t state;
+    uint64_t next() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    }
+};
+
+// A static executable with two program headers and a small payload.
+struct TestElf {
+    elf::FileHeader header;
+    elf::ProgramHeader segments[2];
+    uint64_t payload[4];
+};
+
+TestElf make_elf(uint64_t salt) {
+    TestElf t{};
+    t.header.magic = elf::magic;
+    t.header.elf_class = elf::class64;
+    t.header.type = elf::type_exec;
+    t.header.machine = elf::machine_x86_64;
+    t.header.phentsize = sizeof(elf::ProgramHeader);
+    t.header.phoff = offsetof(TestElf, segments);
+    t.header.phnum = 1;
+    t.header.entry = user_text_base;
+    for (int i = 0; i < 4; ++i) t.payload[i] = salt ^ (0x1111111111111111ull * (i + 1));
+    // Segment 0: the payload, loaded at a page of its own.
+    t.segments[0] = elf::ProgramHeader{elf::segment_load, 4 | 1, offsetof(TestElf, payload),
+                                       user_text_base, 0, sizeof t.payload, sizeof t.payload, 4096};
+    return t;
+}
+
+// Loads t; returns env::create's result and, on success, the env.
+int load(const TestElf& t, Env** e) {
+    auto* bytes = reinterpret_cast<const uint8_t*>(&t);
+    UserProgram program{"test-elf", bytes, bytes + sizeof t};
+    return env::create(program, 0, 0, e);
+}
+
+void expect_refused(const TestElf& t, int n, const char* what) {
+    Env* e;
+    int r = load(t, &e);
+    cprintf("loader %d: %s: %s\n", n, what, error_name(r));
+    if (r == 0) env::destroy(*e, EnvEndHow::destroyed, 0);
+    if (r != E_INVAL) fail("load_program accepted a segment it must refuse with E_INVAL");
+}
+
+// Loads t, which must succeed, and checks the page at va: perm bits and,
+// at va itself, the payload's first word.
+void expect_loaded(const TestElf& t, int n, uintptr_t va, uint64_t want_perm, const char* what) {
+    Env* e;
+    int r = load(t, &e);
+    cprintf("loader %d: %s: %s\n", n, what, error_name(r));
+    if (r < 0) fail("load_program refused a good segment");
+    Mapping m = e->page_table().lookup(va);
+    uint64_t got_perm = m.perm & (perm_writable | perm_no_execute | perm_user);
+    uint64_t word = 0;
+    bool copied = m.present && copy_from_user(*e, &word, va, sizeof word) == 0;
+    env::destroy(*e, EnvEndHow::destroyed, 0);
+    if (!m.present || got_perm != (want_perm | perm_user)) {
+        cprintf("  page perm %lx, want %lx\n", got_perm, want_perm | perm_user);
+        fail("a segment's page has the wrong permissions");
+    }
+    if (!copied || word != t.payload[0]) fail("a segment's bytes are not where its vaddr says");
+}
+
 }  // namespace
 
 namespace selftest {
+
+void loader() {
+    Random rng{nonce_arg() | 1};
+    const uintptr_t page = user_text_base + (rng.next() % 1024) * page_size;
+    TestElf t = make_elf(rng.next());
+    auto& seg = t.segments[0];
+
+    // Permissions from the flags: PF_X 1, PF_W 2, PF_R 4.
+    seg.vaddr = page;
+    seg.flags = 4;
+    expect_loaded(t, 1, page, perm_no_execute, "read-only data (PF_R)");
+    seg.flags = 4 | 1;
+    expect_loaded(t, 2, page, 0, "text (PF_R | PF_X)");
+    seg.flags = 4 | 2;
+    expect_loaded(t, 3, page, perm_writable | perm_no_execute, "data (PF_R | PF_W)");
+    // Not page-aligned, in a page nothing else maps.
+    seg.vaddr = page + 8 * (1 + rng.next() % 500);
+    expect_loaded(t, 4, seg.vaddr, perm_writable | perm_no_execute, "a segment starting mid-page");
+    seg.vaddr = page;
+
+    // Sizes and places a linker would never write.
+    seg.memsz = 0 - page + page_size * (1 + rng.next() % 16);   // vaddr + memsz wraps
+    expect_refused(t, 5, "vaddr + memsz wraps around");
+    seg.memsz = sizeof t.payload;
+    seg.offset = 0 - 8 * (1 + rng.next() % 4);                  // offset + filesz wraps
+    expect_refused(t, 6, "offset + filesz wraps around");
+    seg.offset = sizeof t - 8;                                   // runs past the file
+    expect_refused(t, 7, "the bytes run past the end of the file");
+    seg.offset = offsetof(TestElf, payload);
+    seg.filesz = seg.memsz + 8;
+    expect_refused(t, 8, "filesz > memsz");
+    seg.filesz = sizeof t.payload;
+    seg.vaddr = rng.next() % page_size;
+    expect_refused(t, 9, "vaddr in the null page");
+    seg.vaddr = user_top - page_size;
+    seg.memsz = page_size + 8 * (1 + rng.next() % 8);
+    expect_refused(t, 10, "runs past user_top");
+    seg.vaddr = 0xFFFF800000000000 + (rng.next() % 1024) * page_size;
+    seg.memsz = sizeof t.payload;
+    expect_refused(t, 11, "in the kernel half");
+    qemu::exit(qemu::ExitCode::success);
+}
+
 
 void user_memory() {
     const UserProgram* hello = find_user_program("hello");

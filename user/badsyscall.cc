@@ -57,8 +57,12 @@ uint64_t umain(uint64_t arg) {
     CHECK(sys_env_destroy(0x7FFFFFFF), E_BAD_ENV);
     CHECK(sys_set_upcall(0x7FFFFFFF, 0, 0), E_BAD_ENV);
     CHECK(syscall(SYS_env_destroy, (1ull << 32) | static_cast<uint32_t>(sys_getenvid())), E_BAD_ENV);
+    // 13: the same for sys_page_alloc, which must find its target the same way.
+    CHECK(syscall(SYS_page_alloc, (1ull << 32) | static_cast<uint32_t>(sys_getenvid()), free_va,
+                  prw),
+          E_BAD_ENV);
 
-    // 13-17: the good cases still work after all that.
+    // 14-18: the good cases still work after all that.
     CHECK(sys_cputs("ok\n", 3), 3);  // the count written
     CHECK(sys_page_alloc(0, free_va, prw), 0);
     // The page must be fresh and zeroed (lib/abi.hh), and ours to write.
@@ -79,7 +83,7 @@ uint64_t umain(uint64_t arg) {
         return arg ^ (0xBAD00 + n);
     }
     CHECK(sys_page_unmap(0, free_va), 0);
-    // 18: unmapped again, so the kernel must refuse to read it.
+    // 19: unmapped again, so the kernel must refuse to read it.
     CHECK(sys_cputs(as_ptr(free_va), 16), E_FAULT);
 #undef CHECK
 

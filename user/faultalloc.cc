@@ -1,6 +1,7 @@
 // faultalloc: user-level page-fault handling. A handler maps pages on
 // demand in a region nothing else uses; the faulting accesses then retry
 // and succeed.
+// Check 10: the frame the kernel pushed is 16-byte aligned.
 // Grader expects: exit arg ^ 0x600D; on the first failed check n, a line
 // "faultalloc: check n failed: ..." and exit arg ^ (0xBAD00 + n).
 // Relies on the region [base, base + 64 pages) being unmapped at start.
@@ -37,6 +38,8 @@ void handler(UTrapFrame* utf) {
         printf("faultalloc: error code %lx\n", static_cast<uint64_t>(utf->error_code));
         fail(2, "error code is not 'user, not present'");
     }
+    // lib/abi.hh promises a 16-byte aligned frame (the C++ ABI needs it).
+    if (reinterpret_cast<uintptr_t>(utf) % 16 != 0) fail(10, "the UTrapFrame is not 16-byte aligned");
     uintptr_t page = va & ~uintptr_t{4095};
     int64_t r = sys_page_alloc(0, page, perm_present | perm_user | perm_writable);
     if (r < 0) {
