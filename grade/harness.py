@@ -158,7 +158,6 @@ class Qemu:
         # A failed run must never leave an earlier run's log looking current.
         for stale in (self.log_path, self.log_path.with_suffix(".qemu-debug.log")):
             stale.unlink(missing_ok=True)
-        self._logged = False
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE,
@@ -287,21 +286,20 @@ def run(name: str, args: dict[str, object], timeout: float = 20.0) -> Result:
         return q.wait()
 
 
-def gdb_session(target: "Qemu | int", script: str, timeout: float = 30.0) -> dict:
+def gdb_session(qemu: Qemu, script: str, timeout: float = 30.0) -> dict:
     """Runs a Python script inside GDB attached to QEMU's gdbstub.
 
     The script gets `gdb`, a helper `report(obj)` and the readers in
     gdb_helpers.py; whatever it reports is returned. GDB connects with the
-    kernel's symbols loaded. Given the Qemu itself (not just its port), a
-    session that loses the kernel (it exited, panicked, triple-faulted or
-    hung) fails with what QEMU saw: its status, the reason and the
-    console's last lines, not GDB's "Remote connection closed".
+    kernel's symbols loaded. A session that loses the kernel (it exited,
+    panicked, triple-faulted or hung) fails with what QEMU saw: its status,
+    the reason and the console's last lines, not GDB's "Remote connection
+    closed".
     """
-    qemu = target if isinstance(target, Qemu) else None
     try:
-        return _gdb_session(qemu.gdb_port if qemu else target, script, timeout)
+        return _gdb_session(qemu.gdb_port, script, timeout)
     except GradeFailure as failure:
-        if qemu is None or qemu.proc is None:
+        if qemu.proc is None:
             raise
         result = qemu.wait(within=5)
         gdb_tail = "\n".join(str(failure).splitlines()[-6:])

@@ -54,8 +54,7 @@ def fuzz_arg(case: int) -> int:
 def run_fuzzer(arg: int):
     with Qemu(f"kit-fuzz-{arg:x}", {"prog": "fuzz", "arg": hex(arg), "idle": "exit"},
               gdb=True, timeout=TIMEOUT) as q:
-        try:
-            report = gdb_session(q.gdb_port, """
+        report = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 start, free_before = checkpoint()
 done, free_after = checkpoint()
@@ -70,10 +69,6 @@ report({"stages": [start, done], "free_before": free_before, "free_after": free_
 gdb.execute("delete")
 gdb.execute("detach")
 """, timeout=TIMEOUT + 10)
-        except GradeFailure as gdb_failure:
-            result = q.wait()
-            raise GradeFailure(f"the kernel never reached the end of the run: "
-                               f"{result.describe()}\n{result.tail()}\n({gdb_failure})")
         result = q.wait()
     return report, result
 
@@ -106,7 +101,7 @@ def verdict(arg: int, report: dict, result) -> str | None:
 @pytest.mark.parametrize("case", range(SEEDS))
 def test_fuzz_syscalls(case):
     arg = fuzz_arg(case)
-    replay = (f'make run-fuzz-nox APPEND="arg={arg:#x} idle=exit" ACCEL=tcg'
+    replay = (f'make run-fuzz-nox APPEND="arg={arg:#x} idle=exit"'
               f"   (or EXOKIT_FUZZ_SEED={arg & 0xFFFFFFFF:#x} EXOKIT_FUZZ_CALLS={CALLS})")
     started = time.monotonic()
     try:

@@ -176,13 +176,8 @@ void user_memory() {
     const UserProgram* hello = find_user_program("hello");
     Env* e;
     if (!hello || env::create(*hello, 0, 0, &e) < 0) fail("cannot build an address space from hello");
-    uint64_t r = nonce_arg() | 1;
-    auto next = [&r] {   // xorshift64
-        r ^= r << 13;
-        r ^= r >> 7;
-        r ^= r << 17;
-        return r;
-    };
+    Random rng{nonce_arg() | 1};
+    auto next = [&rng] { return rng.next(); };
     const uintptr_t text = user_text_base + next() % 512;                  // mapped, read-only
     const uintptr_t stack_bottom = user_stack_top - user_stack_pages * page_size;
     const uintptr_t in_stack = stack_bottom + 8 + next() % (2 * page_size);
