@@ -417,9 +417,9 @@ MUTANTS = [
     dict(
         id="L3-upcall-no-nx-check", lab=3, file="kern/upcall.cc",
         mistake="checks the entry is mapped and user but not that it is executable",
-        find="    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
-             "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n",
-        replace="    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0) {\n"),
+        find="    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
+             "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n",
+        replace="    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0) {\n"),
     dict(
         id="L3-upcall-no-gap", lab=3, file="kern/upcall.cc",
         mistake="puts the nested frame right below the faulting rsp, leaving no 8-byte gap",
@@ -428,14 +428,14 @@ MUTANTS = [
     dict(
         id="L3-upcall-always-top", lab=3, file="kern/upcall.cc",
         mistake="always puts the frame at the top of the exception stack, over the one the handler is using",
-        find="    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top) ? tf.rsp - 8\n"
-             "                                                                              : e.upcall_stack_top;\n",
-        replace="    uintptr_t above = e.upcall_stack_top;\n"),
+        find="    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8\n"
+             "                                                                              : e.upcalls.stack_top;\n",
+        replace="    uintptr_t above = e.upcalls.stack_top;\n"),
     dict(
         id="L3-upcall-no-lower-bound", lab=3, file="kern/upcall.cc",
         mistake="treats any rsp below the exception stack's top as a nested fault (the ordinary stack is below it too)",
-        find="(tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top)",
-        replace="(tf.rsp < e.upcall_stack_top)"),
+        find="(tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top)",
+        replace="(tf.rsp < e.upcalls.stack_top)"),
     dict(
         id="L3-upcall-no-bottom-check", lab=3, file="kern/upcall.cc",
         mistake="never checks that the frame stays inside the exception stack",
@@ -454,9 +454,9 @@ MUTANTS = [
              "        *failure = EnvEndHow::no_exception_stack;\n"
              "        return E_FAULT;\n"
              "    }\n"
-             "    tf.rip = e.upcall_entry;\n"
+             "    tf.rip = e.upcalls.fault_entry;\n"
              "    tf.rsp = frame_va;\n",
-        replace="    tf.rip = e.upcall_entry;\n"
+        replace="    tf.rip = e.upcalls.fault_entry;\n"
                 "    tf.rsp = frame_va;\n"
                 "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
                 "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
@@ -470,17 +470,17 @@ MUTANTS = [
                 "handler's rip",
         find=(
             "    // The entry must be code the env could run itself.\n"
-            "    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
-            "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n"
+            "    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
+            "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n"
             "        *failure = EnvEndHow::bad_upcall;\n"
             "        return E_FAULT;\n"
             "    }\n"
             "    TrapFrame& tf = e.tf;\n"
-            "    uintptr_t stack_bottom = e.upcall_stack_top - exception_stack_size;\n"
+            "    uintptr_t stack_bottom = e.upcalls.stack_top - exception_stack_size;\n"
             "    // A fault inside the handler stacks a new frame below the current one,\n"
             "    // leaving 8 bytes for the trampoline to push the return address into.\n"
-            "    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcall_stack_top) ? tf.rsp - 8\n"
-            "                                                                              : e.upcall_stack_top;\n"
+            "    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8\n"
+            "                                                                              : e.upcalls.stack_top;\n"
             "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
             "    UTrapFrame frame{fault_va, tf.error_code, tf.vector,\n"
             "                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,\n"
@@ -491,19 +491,19 @@ MUTANTS = [
             "        *failure = EnvEndHow::no_exception_stack;\n"
             "        return E_FAULT;\n"
             "    }\n"
-            "    tf.rip = e.upcall_entry;\n"
+            "    tf.rip = e.upcalls.fault_entry;\n"
             "    tf.rsp = frame_va;\n"
             "    return 0;\n"),
         replace=(
             "    const TrapFrame t = e.tf;\n"
-            "    uintptr_t stack_bottom = e.upcall_stack_top - exception_stack_size;\n"
-            "    uintptr_t above = (t.rsp >= stack_bottom && t.rsp < e.upcall_stack_top) ? t.rsp - 8\n"
-            "                                                                            : e.upcall_stack_top;\n"
+            "    uintptr_t stack_bottom = e.upcalls.stack_top - exception_stack_size;\n"
+            "    uintptr_t above = (t.rsp >= stack_bottom && t.rsp < e.upcalls.stack_top) ? t.rsp - 8\n"
+            "                                                                            : e.upcalls.stack_top;\n"
             "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
-            "    e.tf.rip = e.upcall_entry;\n"
+            "    e.tf.rip = e.upcalls.fault_entry;\n"
             "    e.tf.rsp = frame_va;\n"
-            "    if (!e.upcall_entry || user_mem_check(e, e.upcall_entry, 1, 0) < 0 ||\n"
-            "        (e.page_table().lookup(e.upcall_entry).perm & perm_no_execute)) {\n"
+            "    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
+            "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n"
             "        *failure = EnvEndHow::bad_upcall;\n"
             "        return E_FAULT;\n"
             "    }\n"

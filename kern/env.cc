@@ -1,5 +1,6 @@
 #include "kern/env.hh"
 #include "kern/assert.hh"
+#include "kern/audit.hh"
 #include "kern/console.hh"
 #include "kern/frames.hh"
 #include "kern/gdt.hh"
@@ -71,29 +72,47 @@ void record_end(const Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va)
     ++env_end_count;
 }
 
+// A frame e owned that others still map must not stay charged to a dead
+// env. The rule: the charge moves to the live env in the lowest slot that
+// maps it. One pass over every live address space, and only when needed.
+void hand_over_shared_frames(EnvId dead) {
+    for (Env& heir : envs) {
+        if (!heir.alive()) continue;
+        heir.page_table().for_each_user_mapping([&](uintptr_t, uint64_t entry) {
+            FrameInfo& f = frames::info(pte::address(entry));
+            if (f.owner == dead) f.owner = heir.id;
+        });
+    }
+}
+
 // Gives back everything e holds: its frames, its page-table pages, its slot.
 void release(Env& e) {
     // Leave e's address space before tearing it down.
     if ((x86::read_cr3() & pte::address_mask) == e.pml4)
         asm volatile("mov %0, %%cr3" : : "r"(kernel_pml4) : "memory");
     PageTable pt = e.page_table();
-    pt.for_each_user_mapping([](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
+    size_t still_shared = 0;
+    pt.for_each_user_mapping([&](uintptr_t, uint64_t entry) {
+        uintptr_t pa = pte::address(entry);
+        frames::decref(pa);
+        FrameInfo& f = frames::info(pa);
+        if (f.owner == e.id && f.refcount > 0) ++still_shared;
+    });
     pt.free_user_tables(true);
     fpu::forget(e.fpu);
     e.status = EnvStatus::free;
     e.pml4 = 0;
     if (current_env == &e) current_env = nullptr;
+    if (still_shared) hand_over_shared_frames(e.id);
 }
 
-}  // namespace
-
-namespace env {
-
-int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
+// A free slot, its id, a root page table sharing the kernel half, and the
+// registers and FPU state every env starts with. E_NO_FREE_ENV, E_NO_MEM.
+int alloc_env(EnvId parent, Env** out) {
     if (!kernel_pml4) return E_NO_MEM;
     Env* e = nullptr;
     for (Env& candidate : envs) {
-        if (candidate.status == EnvStatus::free) {
+        if (!candidate.alive()) {
             e = &candidate;
             break;
         }
@@ -109,10 +128,19 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     uintptr_t root;
     if (int r = frames::alloc(id, &root); r < 0) return r;
     frames::info(root).refcount = 1;
-    // The upper half is the kernel's, shared by every address space.
-    memcpy(phys_to_kva<uint64_t>(root) + entries_per_table / 2,
-           phys_to_kva<uint64_t>(kernel_pml4) + entries_per_table / 2,
+    // The upper half is the kernel's, shared by every address space (the
+    // exposed frame table included).
+    uint64_t* root_table = phys_to_kva<uint64_t>(root);
+    memcpy(root_table + entries_per_table / 2, phys_to_kva<uint64_t>(kernel_pml4) + entries_per_table / 2,
            sizeof(uint64_t) * entries_per_table / 2);
+    // BEGIN LAB 4
+    // The self-map: the root as its own child, read-only to the env.
+    root_table[uvpt_slot] = root | pte::present | pte::user | pte::no_execute;
+    // STUB LAB 4
+    //~ // LAB 4: your code here. Make PML4 slot uvpt_slot (lib/abi.hh) point
+    //~ // at the root itself, so the env reads every table page of its tree
+    //~ // at uvpt: present, user, and neither writable nor executable.
+    // END LAB 4
 
     *e = Env{};
     e->generation = generation;
@@ -123,9 +151,20 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     e->tf.cs = gdt::user_code;
     e->tf.ss = gdt::user_data;
     e->tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
+    fpu::reset(e->fpu);
+    *out = e;
+    return 0;
+}
+
+}  // namespace
+
+namespace env {
+
+int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
+    Env* e;
+    if (int r = alloc_env(parent, &e); r < 0) return r;
     e->tf.rsp = user_stack_top;
     e->tf.rdi = arg;
-    fpu::reset(e->fpu);
 
     int r = load_program(*e, program);
     for (uintptr_t va = user_stack_top - user_stack_pages * page_size; r == 0 && va < user_stack_top;
@@ -140,6 +179,27 @@ int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     return 0;
 }
 
+int exofork(Env& parent, Env** out) {
+    // BEGIN LAB 4
+    Env* child;
+    if (int r = alloc_env(parent.id, &child); r < 0) return r;
+    child->tf = parent.tf;
+    child->tf.rax = 0;
+    fpu::copy(parent.fpu, child->fpu);
+    child->status = EnvStatus::not_runnable;
+    *out = child;
+    return 0;
+    // STUB LAB 4
+    //~ // LAB 4: your code here. alloc_env (above) gives a fresh env with
+    //~ // parent.id as its parent. Give it the parent's registers, with rax
+    //~ // 0 so that it sees 0 where the parent sees its id, and the
+    //~ // parent's FPU state (fpu::copy: the parent's may be live in the
+    //~ // CPU). It must not run until its parent says so: not_runnable.
+    //~ (void) parent, (void) out;
+    //~ return E_NO_SYS;
+    // END LAB 4
+}
+
 int lookup(EnvId id, Env** out, bool check_perm) {
     if (id == 0) {
         if (!current_env) return E_BAD_ENV;
@@ -148,16 +208,17 @@ int lookup(EnvId id, Env** out, bool check_perm) {
     }
     if (id < 0) return E_BAD_ENV;
     Env& e = envs[id & (max_envs - 1)];
-    if (e.status == EnvStatus::free || e.id != id) return E_BAD_ENV;
+    if (!e.alive() || e.id != id) return E_BAD_ENV;
     if (check_perm && &e != current_env && (!current_env || e.parent_id != current_env->id))
         return E_BAD_ENV;
     *out = &e;
     return 0;
 }
 
-int map_new_page(Env& e, uintptr_t va, uint64_t perm) {
+int map_new_page(Env& e, uintptr_t va, uint64_t perm, uint64_t frame) {
     uintptr_t pa;
-    if (int r = frames::alloc(e.id, &pa); r < 0) return r;
+    int taken = frame == frame_any ? frames::alloc(e.id, &pa) : frames::take(e.id, frame, &pa);
+    if (taken < 0) return taken;
     PageTable pt = e.page_table();
     Mapping old = pt.lookup(va);
     if (int r = pt.map(va, pa, perm); r < 0) {
@@ -168,6 +229,33 @@ int map_new_page(Env& e, uintptr_t va, uint64_t perm) {
     frames::info(pa).refcount = 1;
     if (old.present) frames::decref(page_round_down(old.pa));
     return 0;
+}
+
+int map_frame(Env& e, uintptr_t va, uintptr_t pa, uint64_t perm) {
+    // BEGIN LAB 4
+    PageTable pt = e.page_table();
+    Mapping old = pt.lookup(va);
+    // The new reference first: if va already maps this very frame, the
+    // old one's release must not free it.
+    ++frames::info(pa).refcount;
+    if (int r = pt.map(va, pa, perm); r < 0) {
+        frames::decref(pa);
+        pt.free_empty_tables(va);
+        return r;
+    }
+    if (old.present) frames::decref(page_round_down(old.pa));
+    return 0;
+    // STUB LAB 4
+    //~ // LAB 4: your code here. Map pa at va in e's page table with perm,
+    //~ // and keep the frame table's counts true: the frame gains a
+    //~ // reference, and whatever va mapped before loses one (frames::decref,
+    //~ // which frees a frame at 0). va may already map pa itself: that
+    //~ // frame must survive. If the map fails (E_NO_MEM), undo the count
+    //~ // and free any table pages it built (pt.free_empty_tables(va)).
+    //~ // The owner never changes here.
+    //~ (void) e, (void) va, (void) pa, (void) perm;
+    //~ return E_NO_SYS;
+    // END LAB 4
 }
 
 void unmap_page(Env& e, uintptr_t va) {
@@ -182,6 +270,7 @@ void unmap_page(Env& e, uintptr_t va) {
 void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
     record_end(e, how, detail, fault_va);
     release(e);
+    if (audit::enabled()) audit::run();
 }
 
 void run(Env& e) {

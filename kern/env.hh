@@ -7,28 +7,43 @@
 #include "kern/pagetable.hh"
 #include "kern/trap.hh"
 #include "kern/userprogs.hh"
+#include "lib/abi.hh"
 
-constexpr size_t max_envs = 64;
-constexpr unsigned env_index_bits = 6;   // log2(max_envs)
+constexpr size_t max_envs = 1024;
+constexpr unsigned env_index_bits = 10;   // log2(max_envs)
+static_assert(max_envs == size_t(1) << env_index_bits);
 
 // An id is (generation << env_index_bits) | slot: a slot reused for a new
 // env gets a new id, so a stale id is refused rather than reaching it.
 using EnvId = int32_t;
 
-enum class EnvStatus : uint32_t { free = 0, runnable, running };
+// not_runnable: alive, but the scheduler passes it by (a child exofork
+// made, until its parent has built its address space).
+enum class EnvStatus : uint32_t { free = 0, runnable, running, not_runnable };
 
+// The entry points through which the kernel enters the library OS. Labs 6
+// and 7 add more upcalls here.
+struct EnvUpcalls {
+    uintptr_t fault_entry;  // exceptions (page faults); 0 = none registered
+    uintptr_t stack_top;    // the top of the exception stack
+};
+
+// Fields grouped by concern; the grader reads them over GDB by these names.
 struct Env {
+    // Identity and state.
     TrapFrame tf;               // saved user registers while not running
     EnvId id;
     EnvId parent_id;
     EnvStatus status;
     uint32_t generation;
-    uintptr_t pml4;             // physical address of its page table
-    uintptr_t upcall_entry;     // page-fault upcall; 0 = none registered
-    uintptr_t upcall_stack_top; // the top of its exception stack
     fpu::State fpu;             // x87/SSE registers while another env runs
+    // The address space.
+    uintptr_t pml4;             // physical address of its page table
+    // Upcalls.
+    EnvUpcalls upcalls;
 
     PageTable page_table() const;
+    bool alive() const { return status != EnvStatus::free; }
 };
 
 // How an environment ended, kept for the grader (read over GDB) and for
@@ -63,6 +78,12 @@ namespace env {
 // 0 and *out on success, or E_NO_FREE_ENV, E_NO_MEM, E_INVAL (a bad ELF).
 int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out);
 
+// Lab 4: a child of parent with a copy of its registers (rax = 0), its
+// FPU state, an empty user half, and status not_runnable. The kernel
+// copies nothing else: fork is the library OS's. 0 and *out, or
+// E_NO_FREE_ENV, E_NO_MEM.
+int exofork(Env& parent, Env** out);
+
 // Finds the env with this id (0 = the caller). With check_perm, only the
 // caller itself and its children qualify. 0, or E_BAD_ENV.
 int lookup(EnvId id, Env** out, bool check_perm);
@@ -76,7 +97,13 @@ void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va = 0);
 
 // Maps a fresh zeroed frame owned by e at va with perm. Replaces (and
 // releases) whatever was mapped there. 0 or E_NO_MEM.
-int map_new_page(Env& e, uintptr_t va, uint64_t perm);
+// With frame (Lab 4), that free frame instead of any: E_INVAL if there is
+// no such frame, E_BUSY if it is not free.
+int map_new_page(Env& e, uintptr_t va, uint64_t perm, uint64_t frame = frame_any);
+// Lab 4: maps the frame at pa, which some env already maps, at va in e
+// with perm: one more reference to the frame, whose owner stays charged.
+// Replaces whatever was mapped at va (even the same frame). 0 or E_NO_MEM.
+int map_frame(Env& e, uintptr_t va, uintptr_t pa, uint64_t perm);
 // Unmaps va in e and releases the frame, and any page-table page that
 // no longer maps anything.
 void unmap_page(Env& e, uintptr_t va);

@@ -15,6 +15,8 @@ void reset(State& s);
 // Makes s the live register state, saving the previous owner's first.
 // Free when s is already live (the same env resuming).
 void switch_to(State& s);
+// Makes to a copy of from, which may be the live state (exofork).
+void copy(const State& from, State& to);
 // s is going away: its registers need no saving.
 void forget(State& s);
 

@@ -55,10 +55,19 @@ void init(const multiboot::Info& info) {
         top = max_physical;
     }
     frame_table.count = top / 4096;
-    uintptr_t table_pa = page_round_up(kernel_image_to_phys(kernel_end));
-    frame_table.frames = phys_to_kva<FrameInfo>(table_pa);
-    uintptr_t first_free = page_round_up(table_pa + frame_table.count * sizeof(FrameInfo));
+    // After the image: the header page and the frames (both exposed to
+    // library OSes, so nothing else shares their pages), then the audit's
+    // counters.
+    uintptr_t header_pa = page_round_up(kernel_image_to_phys(kernel_end));
+    uintptr_t table_pa = header_pa + 4096;
+    uintptr_t counts_pa = page_round_up(table_pa + frame_table.count * sizeof(FrameInfo));
+    uintptr_t first_free = page_round_up(counts_pa + frame_table.count * sizeof(uint32_t));
     assert(first_free < top);
+    frame_table.header = phys_to_kva<FrameTableHeader>(header_pa);
+    memset(frame_table.header, 0, 4096);
+    frame_table.header->frame_count = frame_table.count;
+    frame_table.frames = phys_to_kva<FrameInfo>(table_pa);
+    frame_table.audit_counts = phys_to_kva<uint32_t>(counts_pa);
 
     for (size_t i = 0; i < frame_table.count; ++i)
         frame_table.frames[i] = FrameInfo{1, owner_kernel, no_frame, 0};
@@ -115,6 +124,24 @@ void free(uintptr_t pa) {
     //~ // LAB 2: your code here. Mark the frame free and push it on the
     //~ // front of the free list; keep frame_table.free_count right.
     // END LAB 2
+}
+
+int take(int32_t owner, uint64_t number, uintptr_t* pa) {
+    if (number >= frame_table.count) return E_INVAL;
+    if (frame_table.frames[number].owner != owner_free) return E_BUSY;
+    // Unlink it: find the free frame that points at it (or the head).
+    uint32_t* link = &frame_table.free_head;
+    while (*link != number) {
+        assert(*link != no_frame);   // a free frame is on the list
+        link = &frame_table.frames[*link].next_free;
+    }
+    FrameInfo& f = frame_table.frames[number];
+    *link = f.next_free;
+    --frame_table.free_count;
+    f = FrameInfo{0, owner, no_frame, 0};
+    *pa = uintptr_t(number) * 4096;
+    memset(phys_to_kva(*pa), 0, 4096);
+    return 0;
 }
 
 FrameInfo& info(uintptr_t pa) {

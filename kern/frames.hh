@@ -3,20 +3,7 @@
 // guards of lab 4 check every mapping against.
 #pragma once
 #include "kern/multiboot.hh"
-#include "lib/types.hh"
-
-// Owners: the kernel (and memory that is not RAM), nobody, or an
-// environment's id (always positive).
-constexpr int32_t owner_kernel = -1;
-constexpr int32_t owner_free = 0;
-constexpr uint32_t no_frame = 0xFFFFFFFF;
-
-struct FrameInfo {
-    uint32_t refcount;     // mappings (and other references) to the frame
-    int32_t owner;
-    uint32_t next_free;    // the free list, by frame number; no_frame ends it
-    uint32_t unused;
-};
+#include "lib/abi.hh"   // FrameInfo and the owner values: library OSes read the table too
 
 // The grader reads this over GDB by name; keep its layout simple.
 struct FrameTable {
@@ -24,6 +11,8 @@ struct FrameTable {
     uint64_t count;        // frames from address 0 to the top of RAM
     uint64_t free_count;
     uint32_t free_head;    // first free frame, or no_frame
+    FrameTableHeader* header;  // the page before frames, exposed with them
+    uint32_t* audit_counts;    // the audit's scratch: one counter a frame (kern/audit.cc)
 };
 extern FrameTable frame_table;
 
@@ -39,6 +28,11 @@ void init(const multiboot::Info& info);
 int alloc(int32_t owner, uintptr_t* pa);
 // Returns a frame to the free list. Its refcount must be 0.
 void free(uintptr_t pa);
+
+// Takes the free frame with this number for owner, zero-filled,
+// refcount 0: a library OS may name the frame it wants. 0, or E_INVAL (no
+// such frame), or E_BUSY (not free). Walks the free list: O(free frames).
+int take(int32_t owner, uint64_t number, uintptr_t* pa);
 
 FrameInfo& info(uintptr_t pa);
 inline size_t number(uintptr_t pa) { return pa / 4096; }

@@ -24,6 +24,11 @@ uintptr_t alloc_table(int32_t owner) {
 void free_table(uintptr_t pa) {
     frames::info(pa).refcount = 0;
     frames::free(pa);
+    // The live env may have read this table through its self-map (uvpt),
+    // and the TLB may still translate that view to the freed frame, which
+    // will soon hold someone else's data. One CPU, no PCIDs: reloading cr3
+    // drops every non-global translation.
+    asm volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" : : : "rax", "memory");
 }
 uint64_t* table_at(uintptr_t pa) { return phys_to_kva<uint64_t>(pa); }
 void invalidate(uintptr_t root, uintptr_t va) {
@@ -68,6 +73,19 @@ int map_kernel(PageTable& pt) {
     // END LAB 2
 }
 
+int expose_frame_table(PageTable& pt) {
+    // The header page and the frames after it: user-readable, never
+    // writable or executable. Global: the same in every address space.
+    uintptr_t header_pa = kva_to_phys(frame_table.header);
+    size_t bytes = 4096 + frame_table.count * sizeof(FrameInfo);
+    for (size_t off = 0; off < bytes; off += 4096) {
+        if (int r = pt.map(frame_table_view + off, header_pa + off, pte::user | pte::global | pte::no_execute);
+            r < 0)
+            return r;
+    }
+    return 0;
+}
+
 int init() {
     uintptr_t root = alloc_table(owner_kernel);
     if (!root) return E_NO_MEM;
@@ -75,6 +93,7 @@ int init() {
     // On failure the boot tables stay in use; the few pages taken so far
     // are not worth a cleanup path.
     if (int r = map_kernel(pt); r < 0) return r;
+    if (int r = expose_frame_table(pt); r < 0) return r;
     asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
     kernel_pml4 = root;
     return 0;

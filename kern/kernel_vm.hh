@@ -1,7 +1,8 @@
 // The kernel's own address space: the image at KERNBASE with per-section
 // permissions, all of RAM at PHYS_MAP_BASE, an unmapped guard page under
-// the kernel stack, and an empty user half. Every environment's page table
-// shares its upper half.
+// the kernel stack, the frame table exposed read-only to user code at
+// frame_table_view (lib/abi.hh), and an empty user half. Every
+// environment's page table shares its upper half.
 #pragma once
 #include "kern/pagetable.hh"
 

@@ -30,4 +30,8 @@ template <typename T = void>
 inline T* phys_to_kva(uintptr_t pa) {
     return reinterpret_cast<T*>(pa + phys_map_base);
 }
+// The inverse, for pointers into the direct map (not the image).
+inline uintptr_t kva_to_phys(const void* p) {
+    return reinterpret_cast<uintptr_t>(p) - phys_map_base;
+}
 #endif

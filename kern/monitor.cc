@@ -1,4 +1,5 @@
 #include "kern/monitor.hh"
+#include "kern/audit.hh"
 #include "kern/backtrace.hh"
 #include "kern/console.hh"
 #include "kern/memlayout.hh"
@@ -105,12 +106,19 @@ void cmd_exit(int argc, char** argv) {
     qemu::exit(static_cast<uint8_t>(code));
 }
 
+void cmd_audit(int, char**) {
+    if (audit::run())
+        cprintf("audit: ok: %lu frames, %lu free; every refcount matches the page tables\n",
+                frame_table.count, frame_table.free_count);
+}
+
 const Command commands[] = {
     {"help", "list the commands", cmd_help},
     {"kerninfo", "show the kernel image layout and programs", cmd_kerninfo},
     {"backtrace", "show the monitor's own stack backtrace", cmd_backtrace},
     {"pt", "walk the page tables for a virtual address", cmd_pagetable},
     {"x", "examine memory, one quadword a line", cmd_examine},
+    {"audit", "check the frame table against every env's page tables", cmd_audit},
     {"exit", "end the QEMU run with a status", cmd_exit},
 };
 

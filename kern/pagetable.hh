@@ -57,6 +57,14 @@ public:
         visit_subtree(root_, pagetable_levels - 1, 0, entries_per_table / 2, visit);
     }
 
+    // Calls visit(table_pa) for every table page of the user half, the
+    // root included (the audit counts them as the env's own).
+    template <typename Visit>
+    void for_each_user_table(Visit visit) {
+        visit(root_);
+        tables_below(root_, pagetable_levels - 1, entries_per_table / 2, visit);
+    }
+
     // Frees the table pages of the user half (not the frames they map),
     // and the root too if free_root. The kernel half is shared; untouched.
     void free_user_tables(bool free_root);
@@ -70,6 +78,17 @@ private:
             uintptr_t va = base | (uintptr_t(i) << (12 + 9 * level));
             if (level == 0) visit(va, table[i]);
             else visit_subtree(pte::address(table[i]), level - 1, va, entries_per_table, visit);
+        }
+    }
+
+    template <typename Visit>
+    void tables_below(uintptr_t table_pa, int level, size_t slots, Visit& visit) {
+        if (level == 0) return;
+        uint64_t* table = memory_->table_at(table_pa);
+        for (size_t i = 0; i < slots; ++i) {
+            if (!(table[i] & pte::present) || (table[i] & pte::large)) continue;
+            visit(pte::address(table[i]));
+            tables_below(pte::address(table[i]), level - 1, entries_per_table, visit);
         }
     }
 

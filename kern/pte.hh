@@ -11,10 +11,11 @@ constexpr uint64_t accessed = 1ull << 5;
 constexpr uint64_t dirty = 1ull << 6;
 constexpr uint64_t large = 1ull << 7;     // a 2 MiB or 1 GiB page at PD/PDPT level
 constexpr uint64_t global = 1ull << 8;
+constexpr uint64_t software = 7ull << 9;   // ignored by the CPU; the library OS's marks
 constexpr uint64_t no_execute = 1ull << 63;
 constexpr uint64_t address_mask = 0x000FFFFFFFFFF000ull;
 // The bits a mapping may carry (the rest are the address or reserved).
-constexpr uint64_t perm_mask = present | writable | user | accessed | dirty | global | no_execute;
+constexpr uint64_t perm_mask = present | writable | user | accessed | dirty | global | software | no_execute;
 
 inline uintptr_t address(uint64_t entry) { return entry & address_mask; }
 inline uint64_t perm(uint64_t entry) { return entry & perm_mask; }

@@ -1,4 +1,5 @@
 #include "kern/sched.hh"
+#include "kern/audit.hh"
 #include "kern/bootargs.hh"
 #include "kern/console.hh"
 #include "kern/env.hh"
@@ -26,6 +27,7 @@ void run_next() {
     if (current_env && current_env->status == EnvStatus::running) env::run(*current_env);
 
     cprintf("no runnable environments (%lu ended)\n", env_end_count);
+    if (audit::enabled()) audit::run();
     if (exits_when_idle()) {
         selftest_checkpoint(checkpoint_all_envs_done, frame_table.free_count);
         qemu::exit(qemu::ExitCode::success);

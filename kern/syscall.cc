@@ -1,10 +1,14 @@
 #include "kern/syscall.hh"
+#include "kern/bind.hh"
+#include "kern/guard.hh"
 #include "kern/console.hh"
 #include "kern/memlayout.hh"
 #include "kern/frames.hh"
 #include "kern/sched.hh"
 #include "kern/serial.hh"
 #include "kern/usermem.hh"
+#include "kern/gdt.hh"
+#include "kern/x86.hh"
 #include "lib/abi.hh"
 #include "lib/error.hh"
 
@@ -27,6 +31,8 @@ int64_t sys_cputs(Env& e, uintptr_t s, size_t len) {
     return static_cast<int64_t>(n);
 }
 
+}  // namespace
+
 // A register holds 64 bits and an env id 32: a value that is not a
 // sign-extended 32-bit id is refused, not truncated into some other env's.
 int lookup_target(uint64_t raw_id, Env** target) {
@@ -35,23 +41,22 @@ int lookup_target(uint64_t raw_id, Env** target) {
     return env::lookup(id, target, true);
 }
 
-// Page-aligned, in the user half, and not the null page.
-bool valid_user_page(uintptr_t va) { return va >= user_bottom && va < user_top && va % page_size == 0; }
+namespace {
 
-int64_t sys_page_alloc(uint64_t id, uintptr_t va, uint64_t perm) {
+int64_t sys_page_alloc(uint64_t id, uintptr_t va, uint64_t perm, uint64_t frame) {
     // BEGIN LAB 3
     Env* target;
     if (int r = lookup_target(id, &target); r < 0) return r;
-    if (!valid_user_page(va)) return E_INVAL;
-    if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))
-        return E_INVAL;
-    return env::map_new_page(*target, va, perm);
+    if (int r = guard::user_page(va); r < 0) return r;
+    if (int r = guard::perm(perm); r < 0) return r;
+    return bind::page_alloc(*target, va, perm, frame);
     // STUB LAB 3
     //~ // LAB 3: your code here. Look up the target (lookup_target above),
-    //~ // refuse a va that is not a page-aligned user
-    //~ // address and a perm that lacks present | user or has bits outside
-    //~ // perm_allowed (E_INVAL), then env::map_new_page.
-    //~ (void) id, (void) va, (void) perm;
+    //~ // refuse a va that is not a page-aligned user address (guard::user_page)
+    //~ // and a bad perm (guard::perm, which you write in kern/guard.cc),
+    //~ // then let bind::page_alloc(*target, va, perm, frame) map the page.
+    //~ // (frame is frame_any until Lab 4, which lets a program name one.)
+    //~ (void) id, (void) va, (void) perm, (void) frame;
     //~ return E_NO_SYS;
     // END LAB 3
 }
@@ -59,7 +64,7 @@ int64_t sys_page_alloc(uint64_t id, uintptr_t va, uint64_t perm) {
 int64_t sys_page_unmap(uint64_t id, uintptr_t va) {
     Env* target;
     if (int r = lookup_target(id, &target); r < 0) return r;
-    if (!valid_user_page(va)) return E_INVAL;
+    if (int r = guard::user_page(va); r < 0) return r;
     env::unmap_page(*target, va);
     return 0;
 }
@@ -69,8 +74,55 @@ int64_t sys_set_upcall(uint64_t id, uintptr_t entry, uintptr_t stack_top) {
     if (int r = lookup_target(id, &target); r < 0) return r;
     // Recorded as given: the binding is checked when a fault uses it, since
     // the library OS may map the pages afterwards.
-    target->upcall_entry = entry;
-    target->upcall_stack_top = stack_top;
+    target->upcalls.fault_entry = entry;
+    target->upcalls.stack_top = stack_top;
+    return 0;
+}
+
+int64_t sys_exofork(Env& e) {
+    Env* child;
+    if (int r = env::exofork(e, &child); r < 0) return r;
+    return child->id;
+}
+
+// Only a child: an env that is running has no status or registers to set
+// but its own, and it sets those by running.
+int child_target(Env& e, uint64_t raw_id, Env** child) {
+    if (int r = lookup_target(raw_id, child); r < 0) return r;
+    return *child == &e ? E_INVAL : 0;
+}
+
+int64_t sys_env_set_status(Env& e, uint64_t id, uint64_t status) {
+    Env* child;
+    if (int r = child_target(e, id, &child); r < 0) return r;
+    if (status == env_runnable) child->status = EnvStatus::runnable;
+    else if (status == env_not_runnable) child->status = EnvStatus::not_runnable;
+    else return E_INVAL;
+    return 0;
+}
+
+// The kernel decides the privilege: ring 3 selectors, interrupts on, IOPL
+// 0; of rflags only the arithmetic flags and the direction flag are the
+// caller's to set. rip must be a user address, rsp at most user_top: an
+// iretq to a non-canonical rip would fault in ring 0.
+int64_t sys_env_set_trapframe(Env& e, uint64_t id, uintptr_t regs_va) {
+    Env* child;
+    if (int r = child_target(e, id, &child); r < 0) return r;
+    UTrapFrame regs;
+    if (int r = copy_from_user(e, &regs, regs_va, sizeof regs); r < 0) return r;
+    if (regs.rip >= user_top || regs.rsp > user_top) return E_INVAL;
+    constexpr uint64_t user_flags = x86::rflags::carry | x86::rflags::parity | x86::rflags::adjust |
+                                    x86::rflags::zero | x86::rflags::sign | x86::rflags::direction |
+                                    x86::rflags::overflow;
+    TrapFrame& tf = child->tf;
+    tf.r15 = regs.r15, tf.r14 = regs.r14, tf.r13 = regs.r13, tf.r12 = regs.r12;
+    tf.r11 = regs.r11, tf.r10 = regs.r10, tf.r9 = regs.r9, tf.r8 = regs.r8;
+    tf.rbp = regs.rbp, tf.rdi = regs.rdi, tf.rsi = regs.rsi, tf.rdx = regs.rdx;
+    tf.rcx = regs.rcx, tf.rbx = regs.rbx, tf.rax = regs.rax;
+    tf.rip = regs.rip, tf.rsp = regs.rsp;
+    tf.rflags = (regs.rflags & user_flags) | x86::rflags::interrupt | x86::rflags::reserved_one;
+    tf.cs = gdt::user_code;
+    tf.ss = gdt::user_data;
     return 0;
 }
 
@@ -104,13 +156,15 @@ void dispatch_syscall(Env& e) {
     case SYS_yield:
         tf.rax = 0;
         sched::run_next();
-    case SYS_page_alloc:
-        result = sys_page_alloc(tf.rdi, tf.rsi, tf.rdx);
-        break;
+    case SYS_page_alloc: result = sys_page_alloc(tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
     case SYS_page_unmap: result = sys_page_unmap(tf.rdi, tf.rsi); break;
     case SYS_set_upcall:
         result = sys_set_upcall(tf.rdi, tf.rsi, tf.rdx);
         break;
+    case SYS_exofork: result = sys_exofork(e); break;
+    case SYS_env_set_status: result = sys_env_set_status(e, tf.rdi, tf.rsi); break;
+    case SYS_env_set_trapframe: result = sys_env_set_trapframe(e, tf.rdi, tf.rsi); break;
+    case SYS_page_map: result = bind::page_map(tf.rdi, tf.rsi, tf.rdx, tf.r10, tf.r8); break;
     default: result = E_NO_SYS; break;
     }
     tf.rax = static_cast<uint64_t>(result);

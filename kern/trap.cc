@@ -72,16 +72,16 @@ void print_frame(const TrapFrame& tf) {
     TrapFrame& tf = e.tf;
     uint64_t fault_va = tf.vector == trap_vector::page_fault ? x86::read_cr2() : 0;
     EnvEndHow how = EnvEndHow::killed_by_trap;
-    if (tf.vector == trap_vector::page_fault && e.upcall_entry) {
+    if (tf.vector == trap_vector::page_fault && e.upcalls.fault_entry) {
         if (deliver_page_fault(e, fault_va, &how) == 0) env::run(e);
     }
     cprintf("[env %08x] killed: %s", e.id, traps::name(tf.vector));
     if (tf.vector == trap_vector::page_fault)
         cprintf(" at va %lx (%s, %s)", fault_va, (tf.error_code & 2) ? "write" : "read",
                 (tf.error_code & 1) ? "protection" : "not present");
-    if (how == EnvEndHow::bad_upcall) cprintf("; its upcall entry %lx is not user code", e.upcall_entry);
+    if (how == EnvEndHow::bad_upcall) cprintf("; its upcall entry %lx is not user code", e.upcalls.fault_entry);
     if (how == EnvEndHow::no_exception_stack)
-        cprintf("; no writable exception stack below %lx", e.upcall_stack_top);
+        cprintf("; no writable exception stack below %lx", e.upcalls.stack_top);
     cprintf("\n");
     print_frame(tf);
     if (tf.rip == reinterpret_cast<uintptr_t>(syscall_entry))

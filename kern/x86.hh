@@ -6,8 +6,9 @@ namespace x86 {
 
 // RFLAGS bits the kernel sets or masks.
 namespace rflags {
-constexpr uint64_t reserved_one = 1 << 1, trap = 1 << 8, interrupt = 1 << 9, direction = 1 << 10,
-                   iopl = 3 << 12, nested_task = 1 << 14, alignment_check = 1 << 18;
+constexpr uint64_t carry = 1 << 0, reserved_one = 1 << 1, parity = 1 << 2, adjust = 1 << 4, zero = 1 << 6,
+                   sign = 1 << 7, trap = 1 << 8, interrupt = 1 << 9, direction = 1 << 10,
+                   overflow = 1 << 11, iopl = 3 << 12, nested_task = 1 << 14, alignment_check = 1 << 18;
 }
 
 inline uint8_t inb(uint16_t port) {

@@ -17,23 +17,46 @@ enum Syscall : uint64_t {
     SYS_exit,               // (uint64_t status): never returns
     SYS_env_destroy,        // (envid): the caller or one of its children
     SYS_yield,              // ()
-    SYS_page_alloc,         // (envid, va, perm): a fresh zeroed frame at va
+    SYS_page_alloc,         // (envid, va, perm, frame): a zeroed frame at va; frame_any or a free frame's number
     SYS_page_unmap,         // (envid, va)
     SYS_set_upcall,         // (envid, entry, exception_stack_top)
+    // Lab 4: secure bindings. The kernel makes bindings; the library OS
+    // builds fork and spawn out of them.
+    SYS_exofork,            // () -> the child's id in the parent, 0 in the child
+    SYS_env_set_status,     // (envid, env_runnable or env_not_runnable): a child only
+    SYS_env_set_trapframe,  // (envid, const UTrapFrame*): a child's registers
+    SYS_page_map,           // (srcenv, srcva, dstenv, dstva, perm): bind dst to src's frame
     SYS_count
 };
+
+// SYS_page_alloc's frame argument: any free frame. Frame 0 (the real-mode
+// interrupt table) is the kernel's forever, so it can never be asked for.
+constexpr uint64_t frame_any = 0;
+
+// SYS_env_set_status's values.
+constexpr uint64_t env_runnable = 1;
+constexpr uint64_t env_not_runnable = 2;
 
 // SYS_cputs writes at most this many bytes a call (the kernel runs with
 // interrupts off, so each call's work must be bounded); the library loops.
 constexpr size_t cputs_max = 1024;
 
-// Permissions a library OS may ask for in SYS_page_alloc, as PTE bits.
+// Permissions a library OS may ask for in SYS_page_alloc and SYS_page_map,
+// as PTE bits.
 constexpr uint64_t perm_present = 1ull << 0;
 constexpr uint64_t perm_writable = 1ull << 1;
 constexpr uint64_t perm_user = 1ull << 2;
 constexpr uint64_t perm_no_execute = 1ull << 63;
-// SYS_page_alloc needs present | user and allows only these besides.
-constexpr uint64_t perm_allowed = perm_present | perm_user | perm_writable | perm_no_execute;
+// Bits 9-11, which the CPU ignores: the library OS's own marks (Lab 5's
+// copy-on-write and shared pages). They grant nothing.
+constexpr uint64_t perm_software = 7ull << 9;
+constexpr uint64_t perm_cow = 1ull << 9;
+constexpr uint64_t perm_share = 1ull << 10;
+// A request needs present | user and may add only these. Never the
+// caching, accessed, dirty, large-page or global bits, nor address bits.
+constexpr uint64_t perm_allowed = perm_present | perm_user | perm_writable | perm_no_execute | perm_software;
+// The rights among them: SYS_page_map may drop rights, never add them.
+constexpr uint64_t perm_rights = perm_writable | perm_no_execute;
 
 // User address-space layout. Neither end of the lower half is mappable:
 // - the null page, so a null pointer always faults;
@@ -50,6 +73,38 @@ constexpr size_t user_stack_pages = 4;
 // Where the library OS puts its exception stack (one page below this).
 constexpr uintptr_t exception_stack_top = 0x00007FFFFFFFE000;
 constexpr size_t exception_stack_size = 4096;
+
+// Exposed kernel state, read-only, at fixed addresses in the upper half
+// (user-readable pages there, so they never collide with the user half a
+// library OS lays out as it likes). Syscalls take no pointers into them.
+//
+// 1. The env's own page tables (the self-map): PML4 slot uvpt_slot points
+//    back at the PML4, so every table page of the tree appears as data.
+//    lib/uvpt.hh turns a va into its entries; no shifting by hand.
+constexpr unsigned uvpt_slot = 508;
+constexpr uintptr_t uvpt = 0xFFFF000000000000ull | (uintptr_t(uvpt_slot) << 39);
+static_assert(uvpt == 0xFFFFFE0000000000ull);
+// 2. The frame table: a header page, then one FrameInfo a frame, indexed
+//    by frame number (physical address / 4096). lib/frametable.hh reads it.
+constexpr uintptr_t frame_table_view = 0xFFFFFD0000000000ull;
+
+// Frame owners: an env's id (always positive), nobody, or the kernel
+// (which also owns whatever is not RAM).
+constexpr int32_t owner_free = 0;
+constexpr int32_t owner_kernel = -1;
+constexpr uint32_t no_frame = 0xFFFFFFFF;
+
+struct FrameInfo {
+    uint32_t refcount;     // page-table entries that map it (+1 for the kernel's own use)
+    int32_t owner;         // who is charged for it
+    uint32_t next_free;    // the free list, by frame number; no_frame ends it
+    uint32_t unused;
+};
+static_assert(sizeof(FrameInfo) == 16);
+
+struct FrameTableHeader {
+    uint64_t frame_count;  // FrameInfo entries after the header page
+};
 
 // The frame the kernel pushes on the exception stack before it resumes
 // the env at its upcall entry with rsp pointing at the frame (16-byte

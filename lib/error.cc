@@ -10,6 +10,7 @@ const char* error_name(int code) {
     case E_NO_SYS: return "no such system call";
     case E_PERM: return "permission denied";
     case E_NO_FREE_ENV: return "no free environment";
+    case E_BUSY: return "frame not free";
     default: return "unknown error";
     }
 }

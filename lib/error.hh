@@ -12,6 +12,7 @@ enum Error : int {
     E_NO_SYS = -5,     // no such system call
     E_PERM = -6,       // not allowed to touch that resource
     E_NO_FREE_ENV = -7,
+    E_BUSY = -8,       // the frame asked for is not free
 };
 
 const char* error_name(int code);

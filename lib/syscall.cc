@@ -36,8 +36,8 @@ int64_t sys_env_destroy(int32_t envid) { return syscall(SYS_env_destroy, static_
 
 int64_t sys_yield() { return syscall(SYS_yield); }
 
-int64_t sys_page_alloc(int32_t envid, uintptr_t va, uint64_t perm) {
-    return syscall(SYS_page_alloc, static_cast<int64_t>(envid), va, perm);
+int64_t sys_page_alloc(int32_t envid, uintptr_t va, uint64_t perm, uint64_t frame) {
+    return syscall(SYS_page_alloc, static_cast<int64_t>(envid), va, perm, frame);
 }
 
 int64_t sys_page_unmap(int32_t envid, uintptr_t va) {
@@ -46,4 +46,19 @@ int64_t sys_page_unmap(int32_t envid, uintptr_t va) {
 
 int64_t sys_set_upcall(int32_t envid, uintptr_t entry, uintptr_t stack_top) {
     return syscall(SYS_set_upcall, static_cast<int64_t>(envid), entry, stack_top);
+}
+
+int64_t sys_exofork() { return syscall(SYS_exofork); }
+
+int64_t sys_env_set_status(int32_t envid, uint64_t status) {
+    return syscall(SYS_env_set_status, static_cast<int64_t>(envid), status);
+}
+
+int64_t sys_env_set_trapframe(int32_t envid, const UTrapFrame* regs) {
+    return syscall(SYS_env_set_trapframe, static_cast<int64_t>(envid), reinterpret_cast<uintptr_t>(regs));
+}
+
+int64_t sys_page_map(int32_t srcenv, uintptr_t srcva, int32_t dstenv, uintptr_t dstva, uint64_t perm) {
+    return syscall(SYS_page_map, static_cast<int64_t>(srcenv), srcva, static_cast<int64_t>(dstenv), dstva,
+                   perm);
 }

@@ -1,0 +1,42 @@
+// The env's own page tables, read without a system call through the
+// self-map at uvpt (lib/abi.hh): PML4 slot uvpt_slot points back at the
+// PML4, so each table page of the tree is readable (never writable) at an
+// address computed from the va it translates. These helpers do that
+// arithmetic, level by level, and never touch an entry whose table is
+// absent (that read would fault).
+#pragma once
+#include "lib/abi.hh"
+
+namespace uvpt {
+
+// The bits of an entry.
+constexpr uint64_t present = 1ull << 0, writable = 1ull << 1, user = 1ull << 2, accessed = 1ull << 5,
+                   dirty = 1ull << 6, large = 1ull << 7, no_execute = 1ull << 63;
+constexpr uint64_t address_mask = 0x000FFFFFFFFFF000ull;
+
+// Levels as the hardware counts them: 3 = PML4 ... 0 = page table.
+// The entry for va at level, through the self-map. Going up a level means
+// one more trip through the self-map slot: the va's index bits shift
+// down by 9 and the slot takes the place of the top index.
+inline const volatile uint64_t* entry_at(uintptr_t va, int level) {
+    uintptr_t index_bits = (va & 0x0000FFFFFFFFFFFFull) >> (12 + 9 * level);   // the indices above level
+    uintptr_t base = uvpt;
+    for (int l = 0; l < level; ++l) base |= uintptr_t(uvpt_slot) << (39 - 9 * (l + 1));
+    return reinterpret_cast<const volatile uint64_t*>(base | (index_bits << 3));
+}
+
+// va's last-level entry (with its accessed and dirty bits), or 0 when a
+// level above has no table.
+inline uint64_t pte_of(uintptr_t va) {
+    for (int level = 3; level > 0; --level) {
+        uint64_t e = *entry_at(va, level);
+        if (!(e & present) || (e & large)) return 0;
+    }
+    return *entry_at(va, 0);
+}
+
+inline bool mapped(uintptr_t va) { return pte_of(va) & present; }
+// The frame number va is bound to; meaningful only if mapped(va).
+inline uint64_t frame_of(uintptr_t va) { return (pte_of(va) & address_mask) / 4096; }
+
+}  // namespace uvpt
