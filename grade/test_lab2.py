@@ -18,6 +18,7 @@ ADDRESS_MASK = 0x000FFFFFFFFFF000
 NO_FRAME = 0xFFFFFFFF
 KERNBASE = 0xFFFFFFFF80000000
 PHYS_MAP_BASE = 0xFFFF800000000000
+FRAME_TABLE_VIEW = 0xFFFFFD0000000000   # lib/abi.hh: frame_table_view
 
 
 def run_with_gdb(name, args, script):
@@ -197,7 +198,15 @@ report({"cr3": value("$cr3"), "root": root, "pml4": phys_words(root, 512),
             problems.append(f"{va:#x} -> {e:#x} is not global")
         if len(problems) > 8:
             break
-    extra = sorted(set(leaves) - set(expected))
+    # The frame table exposed to library OSes (lib/abi.hh's frame_table_view;
+    # kern/kernel_vm.cc maps it, outside the exercise): user-readable only.
+    exposed = {va for va in leaves if FRAME_TABLE_VIEW <= va < FRAME_TABLE_VIEW + (1 << 39)}
+    for va in sorted(exposed)[:8]:
+        e = leaves[va]
+        if not e & PTE_U or e & PTE_W or not e & PTE_NX:
+            problems.append(f"the exposed frame table page {va:#x} -> {e:#x} must be user, "
+                            f"read-only and no-execute")
+    extra = sorted(set(leaves) - set(expected) - exposed)
     if guard in leaves:
         problems.append(f"the guard page under the kernel stack ({guard:#x}) is mapped")
     elif extra:

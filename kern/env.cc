@@ -139,7 +139,7 @@ int alloc_env(EnvId parent, Env** out) {
     // STUB LAB 4
     //~ // LAB 4: your code here. Make PML4 slot uvpt_slot (lib/abi.hh) point
     //~ // at the root itself, so the env reads every table page of its tree
-    //~ // at uvpt: present, user, and neither writable nor executable.
+    //~ // at uvpt_base: present, user, and neither writable nor executable.
     // END LAB 4
 
     *e = Env{};

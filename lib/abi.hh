@@ -82,8 +82,8 @@ constexpr size_t exception_stack_size = 4096;
 //    back at the PML4, so every table page of the tree appears as data.
 //    lib/uvpt.hh turns a va into its entries; no shifting by hand.
 constexpr unsigned uvpt_slot = 508;
-constexpr uintptr_t uvpt = 0xFFFF000000000000ull | (uintptr_t(uvpt_slot) << 39);
-static_assert(uvpt == 0xFFFFFE0000000000ull);
+constexpr uintptr_t uvpt_base = 0xFFFF000000000000ull | (uintptr_t(uvpt_slot) << 39);
+static_assert(uvpt_base == 0xFFFFFE0000000000ull);
 // 2. The frame table: a header page, then one FrameInfo a frame, indexed
 //    by frame number (physical address / 4096). lib/frametable.hh reads it.
 constexpr uintptr_t frame_table_view = 0xFFFFFD0000000000ull;

@@ -1,5 +1,5 @@
 // The env's own page tables, read without a system call through the
-// self-map at uvpt (lib/abi.hh): PML4 slot uvpt_slot points back at the
+// self-map at uvpt_base (lib/abi.hh): PML4 slot uvpt_slot points back at the
 // PML4, so each table page of the tree is readable (never writable) at an
 // address computed from the va it translates. These helpers do that
 // arithmetic, level by level, and never touch an entry whose table is
@@ -20,7 +20,7 @@ constexpr uint64_t address_mask = 0x000FFFFFFFFFF000ull;
 // down by 9 and the slot takes the place of the top index.
 inline const volatile uint64_t* entry_at(uintptr_t va, int level) {
     uintptr_t index_bits = (va & 0x0000FFFFFFFFFFFFull) >> (12 + 9 * level);   // the indices above level
-    uintptr_t base = uvpt;
+    uintptr_t base = uvpt_base;
     for (int l = 0; l < level; ++l) base |= uintptr_t(uvpt_slot) << (39 - 9 * (l + 1));
     return reinterpret_cast<const volatile uint64_t*>(base | (index_bits << 3));
 }
