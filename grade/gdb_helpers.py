@@ -61,6 +61,8 @@ def page_table(root, user_only=False):
                 break
             if not entry & 1:
                 continue
+            if level == 3 and entry & ADDRESS_MASK == root:
+                continue   # an env's self-map (Lab 4): the tree again, as data
             va = base | (i << (12 + 9 * level))
             if level == 3 and i >= 256:
                 va |= 0xFFFF000000000000      # sign-extend the upper half
