@@ -5,7 +5,8 @@ marks on every earlier lab's tests. It must also hold nothing of a later
 lab: no solution line of a later lab's regions, no later lab's tests,
 definition or handout. The graded tree is made the way a course that lets
 students keep their own code makes it (`make handout FROM=...`), carrying
-the reference's earlier-lab files forward. `make test` runs this."""
+a student's earlier-lab files forward: those of a student who solved
+every earlier lab exactly as the reference does. `make test` runs this."""
 import json
 import re
 import subprocess
@@ -72,12 +73,20 @@ def lab_scores(results: dict) -> dict[int, tuple[int, int]]:
 
 def check(lab: int) -> list[str]:
     tree = OUT / f"lab{lab}"
-    gen = sh(["make", "-s", "handout", f"LAB={lab}", f"OUT={tree}", f"FROM={ROOT}",
+    # A student's own files as they stand after lab N-1: earlier labs
+    # solved, lab N and later still stubs (a file may hold regions of
+    # several labs), no markers. The plain lab N handout is exactly that;
+    # carrying from the reference would bring lab N's solutions along.
+    student = OUT / f"lab{lab}-student"
+    plain = sh(["make", "-s", "handout", f"LAB={lab}", f"OUT={student}", "EXTRA_HANDOUT_FLAGS=--force"])
+    if plain.returncode:
+        return [f"lab {lab}: generating the handout failed:\n{plain.stdout}"]
+    gen = sh(["make", "-s", "handout", f"LAB={lab}", f"OUT={tree}", f"FROM={student}",
               "EXTRA_HANDOUT_FLAGS=--force"])
     if gen.returncode:
         return [f"lab {lab}: generating the handout failed:\n{gen.stdout}"]
     problems = later_lab_leaks(lab, tree)
-    # Carry-forward took every earlier lab's file from the reference.
+    # Carry-forward took every earlier lab's file from the student's tree.
     sys.path.insert(0, str(ROOT / "grade"))
     from submission import editable_files
     earlier = editable_files(ROOT, lab - 1) if lab > 1 else []
@@ -95,9 +104,7 @@ def check(lab: int) -> list[str]:
             problems.append(f"lab {lab}: the handout contains graders-only {leftover}")
     marker = sh(["grep", "-rlE", "--exclude=*.md", r"^\s*(//|#) (BEGIN|STUB|END) LAB [0-9]+", "."],
                 cwd=tree)
-    # Files carried from the reference keep its markers, as a student's own
-    # copy might; every other file must have none.
-    left = [p for p in marker.stdout.split() if p.removeprefix("./") not in earlier]
+    left = marker.stdout.split()
     if left:
         problems.append(f"lab {lab}: markers left in: {left}")
     # "Boots": the same boot self-check the kit runs on the reference.
