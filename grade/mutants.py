@@ -1,5 +1,5 @@
 """The mutation list: the mistakes students most likely make in each solution
-region of labs 1-3, each of which the autograder should turn into lost
+region of labs 1-4, each of which the autograder should turn into lost
 points. grade/mutation_check.py (`make mutants`) applies them one at a time
 to a copy of the reference tree and grades the mutation's lab.
 
@@ -387,31 +387,48 @@ MUTANTS = [
 
     # sys_page_alloc (kern/syscall.cc)
     dict(
-        id="L3-spa-no-perm-check", lab=3, file="kern/syscall.cc",
-        mistake="passes perm on to map_new_page unchecked",
-        find="    if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))\n"
-             "        return E_INVAL;\n",
-        replace=""),
-    dict(
-        id="L3-spa-present-user-not-required", lab=3, file="kern/syscall.cc",
-        mistake="refuses bits outside perm_allowed but does not require present and user",
-        find="    if ((perm & ~perm_allowed) || (perm & (perm_user | perm_present)) != (perm_user | perm_present))\n",
-        replace="    if (perm & ~perm_allowed)\n"),
+        id="L3-spa-perm-unchecked", lab=3, file="kern/syscall.cc",
+        mistake="passes perm on to bind::page_alloc without guard::perm",
+        find="    if (int r = guard::perm(perm); r < 0) return r;\n"
+             "    return bind::page_alloc",
+        replace="    return bind::page_alloc"),
     dict(
         id="L3-spa-truncated-id", lab=3, file="kern/syscall.cc",
         mistake="looks the env up directly, truncating the 64-bit register to a 32-bit id",
         find="    if (int r = lookup_target(id, &target); r < 0) return r;\n"
-             "    if (!valid_user_page(va)) return E_INVAL;\n"
-             "    if ((perm",
+             "    if (int r = guard::user_page(va); r < 0) return r;\n"
+             "    if (int r = guard::perm(perm)",
         replace="    if (int r = env::lookup(static_cast<EnvId>(id), &target, true); r < 0) return r;\n"
-                "    if (!valid_user_page(va)) return E_INVAL;\n"
-                "    if ((perm"),
+                "    if (int r = guard::user_page(va); r < 0) return r;\n"
+                "    if (int r = guard::perm(perm)"),
     dict(
         id="L3-spa-va-unchecked", lab=3, file="kern/syscall.cc",
         mistake="does not check va (map() refuses unaligned ones, but kernel-half pages get mapped)",
-        find="    if (!valid_user_page(va)) return E_INVAL;\n"
-             "    if ((perm",
-        replace="    if ((perm"),
+        find="    if (int r = guard::user_page(va); r < 0) return r;\n"
+             "    if (int r = guard::perm(perm)",
+        replace="    if (int r = guard::perm(perm)"),
+
+    # guard::perm (kern/guard.cc)
+    dict(
+        id="L3-perm-no-check", lab=3, file="kern/guard.cc",
+        mistake="accepts any perm",
+        find="    if ((perm & ~perm_allowed) || (perm & required) != required) return E_INVAL;\n",
+        replace=""),
+    dict(
+        id="L3-perm-present-user-not-required", lab=3, file="kern/guard.cc",
+        mistake="refuses bits outside perm_allowed but does not require present and user",
+        find="    if ((perm & ~perm_allowed) || (perm & required) != required) return E_INVAL;\n",
+        replace="    if (perm & ~perm_allowed) return E_INVAL;\n"),
+    dict(
+        id="L3-perm-any-pte-bit", lab=3, file="kern/guard.cc",
+        mistake="allows every bit a PTE may carry (pte::perm_mask), global and dirty included",
+        find="    if ((perm & ~perm_allowed) || (perm & required) != required) return E_INVAL;\n",
+        replace="    if ((perm & ~pte::perm_mask) || (perm & required) != required) return E_INVAL;\n"),
+    dict(
+        id="L3-perm-user-only", lab=3, file="kern/guard.cc",
+        mistake="requires user but not present (a not-present binding would be made present anyway)",
+        find="    constexpr uint64_t required = perm_present | perm_user;\n",
+        replace="    constexpr uint64_t required = perm_user;\n"),
 
     # deliver_page_fault (kern/upcall.cc)
     dict(
@@ -538,5 +555,136 @@ MUTANTS = [
         id="L3-pfentry-rip-not-skipped", lab=3, file="lib/pfentry.S",
         mistake="forgets to step over the rip slot, so popfq loads rip into rflags",
         find="    add $8, %rsp                # skip rip: it is on the other stack now\n",
+        replace=""),
+
+    # ------------------------------------------------------------ lab 4
+    # the self-map (kern/env.cc, alloc_env)
+    dict(
+        id="L4-selfmap-writable", lab=4, file="kern/env.cc",
+        mistake="makes the self-map writable, so an env can write its own PTEs",
+        find="    root_table[uvpt_slot] = root | pte::present | pte::user | pte::no_execute;\n",
+        replace="    root_table[uvpt_slot] = root | pte::present | pte::user | pte::writable | pte::no_execute;\n"),
+    dict(
+        id="L4-selfmap-not-user", lab=4, file="kern/env.cc",
+        mistake="forgets the user bit: the env cannot read its page tables",
+        find="    root_table[uvpt_slot] = root | pte::present | pte::user | pte::no_execute;\n",
+        replace="    root_table[uvpt_slot] = root | pte::present | pte::no_execute;\n"),
+    dict(
+        id="L4-selfmap-executable", lab=4, file="kern/env.cc",
+        mistake="leaves out no-execute: page-table pages become executable user memory",
+        find="    root_table[uvpt_slot] = root | pte::present | pte::user | pte::no_execute;\n",
+        replace="    root_table[uvpt_slot] = root | pte::present | pte::user;\n"),
+
+    # env::exofork (kern/env.cc)
+    dict(
+        id="L4-exofork-rax-kept", lab=4, file="kern/env.cc",
+        mistake="copies the registers but leaves rax as the parent's, so the child cannot tell it is the child",
+        find="    child->tf.rax = 0;\n",
+        replace=""),
+    dict(
+        id="L4-exofork-runnable", lab=4, file="kern/env.cc",
+        mistake="leaves the child runnable: it runs with an empty address space",
+        find="    child->status = EnvStatus::not_runnable;\n",
+        replace=""),
+    dict(
+        id="L4-exofork-fpu-reset", lab=4, file="kern/env.cc",
+        mistake="keeps the fresh FPU state alloc_env gave, not the parent's",
+        find="    fpu::copy(parent.fpu, child->fpu);\n",
+        replace=""),
+    dict(
+        id="L4-exofork-fpu-stale", lab=4, file="kern/env.cc",
+        mistake="copies the parent's saved FPU image, which is stale while the parent's registers are live",
+        find="    fpu::copy(parent.fpu, child->fpu);\n",
+        replace="    child->fpu = parent.fpu;\n"),
+
+    # env::map_frame (kern/env.cc)
+    dict(
+        id="L4-mapframe-decref-first", lab=4, file="kern/env.cc",
+        mistake="releases the old mapping before counting the new one: mapping a page onto itself frees it",
+        find="    ++frames::info(pa).refcount;\n"
+             "    if (int r = pt.map(va, pa, perm); r < 0) {\n"
+             "        frames::decref(pa);\n"
+             "        pt.free_empty_tables(va);\n"
+             "        return r;\n"
+             "    }\n"
+             "    if (old.present) frames::decref(page_round_down(old.pa));\n",
+        replace="    if (old.present) frames::decref(page_round_down(old.pa));\n"
+                "    ++frames::info(pa).refcount;\n"
+                "    if (int r = pt.map(va, pa, perm); r < 0) {\n"
+                "        frames::decref(pa);\n"
+                "        pt.free_empty_tables(va);\n"
+                "        return r;\n"
+                "    }\n"),
+    dict(
+        id="L4-mapframe-no-incref", lab=4, file="kern/env.cc",
+        mistake="maps the frame without counting the new reference",
+        find="    ++frames::info(pa).refcount;\n",
+        replace=""),
+    dict(
+        id="L4-mapframe-old-kept", lab=4, file="kern/env.cc",
+        mistake="replaces a mapping without releasing the frame it mapped (a leak)",
+        find="    if (old.present) frames::decref(page_round_down(old.pa));\n"
+             "    return 0;\n"
+             "    // STUB LAB 4\n"
+             "    //~ // LAB 4: your code here. Map pa",
+        replace="    return 0;\n"
+                "    // STUB LAB 4\n"
+                "    //~ // LAB 4: your code here. Map pa"),
+    dict(
+        id="L4-mapframe-owner-moves", lab=4, file="kern/env.cc",
+        mistake="charges a shared frame to whoever maps it last",
+        find="    ++frames::info(pa).refcount;\n",
+        replace="    ++frames::info(pa).refcount;\n"
+                "    frames::info(pa).owner = e.id;\n"),
+
+    # bind::page_map (kern/bind.cc)
+    dict(
+        id="L4-pagemap-src-any-env", lab=4, file="kern/bind.cc",
+        mistake="finds the source env without the permission check: any env's frames can be borrowed",
+        find="    if (int r = lookup_target(srcenv, &src); r < 0) return r;\n",
+        replace="    if (int r = env::lookup(static_cast<EnvId>(srcenv), &src, false); r < 0) return r;\n"),
+    dict(
+        id="L4-pagemap-dst-any-env", lab=4, file="kern/bind.cc",
+        mistake="finds the destination env without the permission check: bindings can be forced on any env",
+        find="    if (int r = lookup_target(dstenv, &dst); r < 0) return r;\n",
+        replace="    if (int r = env::lookup(static_cast<EnvId>(dstenv), &dst, false); r < 0) return r;\n"),
+    dict(
+        id="L4-pagemap-caller-table", lab=4, file="kern/bind.cc",
+        mistake="looks srcva up in the destination's page table instead of the source's",
+        find="    PageTable src_pt = src->page_table();\n",
+        replace="    PageTable src_pt = dst->page_table();\n"),
+
+    # guard::no_amplification (kern/guard.cc)
+    dict(
+        id="L4-amplify-no-nx", lab=4, file="kern/guard.cc",
+        mistake="checks the writable right but not execute",
+        find="    if (!(want & perm_no_execute) && (have & perm_no_execute)) return E_PERM;\n",
+        replace=""),
+    dict(
+        id="L4-amplify-no-write", lab=4, file="kern/guard.cc",
+        mistake="checks execute but not the writable right",
+        find="    if ((want & perm_writable) && !(have & perm_writable)) return E_PERM;\n",
+        replace=""),
+    dict(
+        id="L4-amplify-nx-inverted", lab=4, file="kern/guard.cc",
+        mistake="treats no-execute as a right to be held rather than one given up",
+        find="    if (!(want & perm_no_execute) && (have & perm_no_execute)) return E_PERM;\n",
+        replace="    if ((want & perm_no_execute) && !(have & perm_no_execute)) return E_PERM;\n"),
+
+    # guard::frame_request (kern/guard.cc)
+    dict(
+        id="L4-frame-off-by-one", lab=4, file="kern/guard.cc",
+        mistake="lets frame == table.count through (one past the end of the table)",
+        find="    if (frame >= table.count) return E_INVAL;\n",
+        replace="    if (frame > table.count) return E_INVAL;\n"),
+    dict(
+        id="L4-frame-kernel-only", lab=4, file="kern/guard.cc",
+        mistake="refuses the kernel's frames but not other envs' (or one's own)",
+        find="    if (table.frames[frame].owner != owner_free) return E_BUSY;\n",
+        replace="    if (table.frames[frame].owner == owner_kernel) return E_BUSY;\n"),
+    dict(
+        id="L4-frame-no-range-check", lab=4, file="kern/guard.cc",
+        mistake="indexes the table with any number the library OS sends",
+        find="    if (frame >= table.count) return E_INVAL;\n",
         replace=""),
 ]

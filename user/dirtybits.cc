@@ -24,6 +24,10 @@ uint64_t umain(uint64_t arg) {
     CHECK(uvpt::pte_of(written) & (uvpt::accessed | uvpt::dirty), uvpt::accessed | uvpt::dirty);
     CHECK(uvpt::pte_of(read) & (uvpt::accessed | uvpt::dirty), uvpt::accessed);
     CHECK(uvpt::pte_of(untouched) & (uvpt::accessed | uvpt::dirty), 0);
+    // The self-map's own PML4 entry: readable by us, never writable or
+    // executable.
+    constexpr uint64_t bits = uvpt::present | uvpt::user | uvpt::writable | uvpt::no_execute;
+    CHECK(*uvpt::entry_at(uvpt_base, 3) & bits, uvpt::present | uvpt::user | uvpt::no_execute);
     lab4_report(4, base, 0);
     return arg ^ ok_status;
 }
