@@ -607,7 +607,7 @@ MUTANTS = [
              "        pt.free_empty_tables(va);\n"
              "        return r;\n"
              "    }\n"
-             "    if (old.present) frames::decref(page_round_down(old.pa));\n",
+             "    if (old.present) frames::decref(page_round_down(old.pa));   // the binding it replaced\n",
         replace="    if (old.present) frames::decref(page_round_down(old.pa));\n"
                 "    ++frames::info(pa).refcount;\n"
                 "    if (int r = pt.map(va, pa, perm); r < 0) {\n"
@@ -623,13 +623,8 @@ MUTANTS = [
     dict(
         id="L4-mapframe-old-kept", lab=4, file="kern/env.cc",
         mistake="replaces a mapping without releasing the frame it mapped (a leak)",
-        find="    if (old.present) frames::decref(page_round_down(old.pa));\n"
-             "    return 0;\n"
-             "    // STUB LAB 4\n"
-             "    //~ // LAB 4: your code here. Map pa",
-        replace="    return 0;\n"
-                "    // STUB LAB 4\n"
-                "    //~ // LAB 4: your code here. Map pa"),
+        find="    if (old.present) frames::decref(page_round_down(old.pa));   // the binding it replaced\n",
+        replace=""),
     dict(
         id="L4-mapframe-owner-moves", lab=4, file="kern/env.cc",
         mistake="charges a shared frame to whoever maps it last",

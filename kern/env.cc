@@ -243,7 +243,7 @@ int map_frame(Env& e, uintptr_t va, uintptr_t pa, uint64_t perm) {
         pt.free_empty_tables(va);
         return r;
     }
-    if (old.present) frames::decref(page_round_down(old.pa));
+    if (old.present) frames::decref(page_round_down(old.pa));   // the binding it replaced
     return 0;
     // STUB LAB 4
     //~ // LAB 4: your code here. Map pa at va in e's page table with perm,

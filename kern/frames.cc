@@ -135,12 +135,11 @@ int take(int32_t owner, uint64_t number, uintptr_t* pa) {
         assert(*link != no_frame);   // a free frame is on the list
         link = &frame_table.frames[*link].next_free;
     }
-    FrameInfo& f = frame_table.frames[number];
-    *link = f.next_free;
-    --frame_table.free_count;
-    f = FrameInfo{0, owner, no_frame, 0};
+    *link = frame_table.frames[number].next_free;
+    frame_table.free_count -= 1;
+    frame_table.frames[number] = FrameInfo{0, owner, no_frame, 0};
     *pa = uintptr_t(number) * 4096;
-    memset(phys_to_kva(*pa), 0, 4096);
+    memset(phys_to_kva(*pa), 0, page_size);
     return 0;
 }
 
