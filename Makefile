@@ -64,6 +64,7 @@ USER_BINS := $(USER_PROGS:%=$(BUILD)/user/%)
 
 # Pure logic the host unit tests compile as ordinary C++.
 HOST_SRCS := lib/printfmt.cc kern/ksyms.cc kern/backtrace_walk.cc kern/bootargs.cc kern/pagetable.cc \
+	kern/guard.cc kern/audit.cc \
 	$(wildcard tools/handout/markers.cc) $(wildcard grade/unit/*_test.cc)
 HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
