@@ -52,7 +52,7 @@ TEST(GuardTest, UserPage) {
         {"non-canonical, mid hole", 0x1000000000000000, E_INVAL},
         {"non-canonical, just below the kernel half", 0xFFFF7FFFFFFFF000, E_INVAL},
         {"kernel half, first page", 0xFFFF800000000000, E_INVAL},
-        {"kernel half, the self-map", uvpt, E_INVAL},
+        {"kernel half, the self-map", uvpt_base, E_INVAL},
         {"kernel half, the frame-table view", frame_table_view, E_INVAL},
         {"kernel half, last page", 0xFFFFFFFFFFFFF000, E_INVAL},
     };
