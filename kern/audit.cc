@@ -48,20 +48,22 @@ struct Checker {
     bool count_references() {
         uint32_t* counts = table.audit_counts;
         for (size_t n = 0; n < table.count; ++n) counts[n] = 0;
-        uint64_t beyond = no_frame;
+        // A flag, not a sentinel: frame number no_frame fits in a PTE too.
+        bool past_ram = false;
+        uint64_t beyond = 0;
         for (size_t s = 0; s < space_count; ++s) {
             PageTable pt(spaces[s].root, memory, spaces[s].id);
             pt.for_each_user_table([&](uintptr_t pa) {
                 if (pa / 4096 < table.count) counts[pa / 4096] = (counts[pa / 4096] + 1) | is_table;
-                else beyond = pa / 4096;
+                else { past_ram = true; beyond = pa / 4096; }
             });
             pt.for_each_user_mapping([&](uintptr_t, uint64_t entry) {
                 uint64_t n = pte::address(entry) / 4096;
                 if (n < table.count) counts[n] = (counts[n] + 1) | is_mapped;
-                else beyond = n;
+                else { past_ram = true; beyond = n; }
             });
         }
-        return beyond == no_frame || fail(AuditProblem::mapped_beyond_ram, beyond);
+        return !past_ram || fail(AuditProblem::mapped_beyond_ram, beyond);
     }
 
     bool check_frames(bool (*alive)(int32_t)) {

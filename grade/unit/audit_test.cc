@@ -329,6 +329,13 @@ TEST_F(AuditTest, PteAtExactlyCount) {
     expect_fails({AuditProblem::mapped_beyond_ram, kFrames, 0, 0, 0, {}});
 }
 
+TEST_F(AuditTest, PteAtFrameNoFrame) {
+    // The free list's end marker as a frame number: what a PTE holds if
+    // someone turns an empty list's head into an address. Still past RAM.
+    sneak_map(kA, va_spare, uintptr_t(no_frame) * 4096);
+    expect_fails({AuditProblem::mapped_beyond_ram, no_frame, 0, 0, 0, {}});
+}
+
 TEST_F(AuditTest, BadOwner) {
     uintptr_t x = take_frame(kA);
     w.frames[frame_of(x)].owner = -5;
