@@ -329,6 +329,15 @@ TEST_F(AuditTest, PteAtExactlyCount) {
     expect_fails({AuditProblem::mapped_beyond_ram, kFrames, 0, 0, 0, {}});
 }
 
+TEST_F(AuditTest, TableEntryBeyondTheTable) {
+    // A's PML4 slot for va_a2_far names a PDPT past RAM. Here table_at hands
+    // out a zero page for it; in the kernel the direct map ends at RAM, so
+    // the walk reads an unmapped address before the audit can report this.
+    w.ram[frame_of(a_root)].entry[pagetable_index(va_a2_far, 3)] = 100 * 4096 | kRW;
+    expect_fails({AuditProblem::mapped_beyond_ram, 100, 0, 0, 0, {}});
+    EXPECT_GT(w.beyond_reads, 0u);
+}
+
 TEST_F(AuditTest, PteAtFrameNoFrame) {
     // The free list's end marker as a frame number: what a PTE holds if
     // someone turns an empty list's head into an address. Still past RAM.
