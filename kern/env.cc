@@ -85,25 +85,28 @@ void hand_over_shared_frames(EnvId dead) {
     }
 }
 
+bool owns_any_frame(EnvId id) {
+    for (size_t n = 0; n < frame_table.count; ++n)
+        if (frame_table.frames[n].owner == id) return true;
+    return false;
+}
+
 // Gives back everything e holds: its frames, its page-table pages, its slot.
 void release(Env& e) {
     // Leave e's address space before tearing it down.
     if ((x86::read_cr3() & pte::address_mask) == e.pml4)
         asm volatile("mov %0, %%cr3" : : "r"(kernel_pml4) : "memory");
     PageTable pt = e.page_table();
-    size_t still_shared = 0;
-    pt.for_each_user_mapping([&](uintptr_t, uint64_t entry) {
-        uintptr_t pa = pte::address(entry);
-        frames::decref(pa);
-        FrameInfo& f = frames::info(pa);
-        if (f.owner == e.id && f.refcount > 0) ++still_shared;
-    });
+    pt.for_each_user_mapping([&](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
     pt.free_user_tables(true);
     fpu::forget(e.fpu);
     e.status = EnvStatus::free;
     e.pml4 = 0;
     if (current_env == &e) current_env = nullptr;
-    if (still_shared) hand_over_shared_frames(e.id);
+    // Whatever e still owns, someone else maps: not only frames e mapped
+    // to the end, but also frames it unmapped while another env kept them,
+    // which its own tables no longer show. So ask the frame table.
+    if (owns_any_frame(e.id)) hand_over_shared_frames(e.id);
 }
 
 // A free slot, its id, a root page table sharing the kernel half, and the
