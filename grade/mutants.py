@@ -624,7 +624,7 @@ MUTANTS = [
         id="L4-mapframe-old-kept", lab=4, file="kern/env.cc",
         mistake="replaces a mapping without releasing the frame it mapped (a leak)",
         find="    if (old.present) frames::decref(page_round_down(old.pa));   // the binding it replaced\n",
-        replace=""),
+        replace="    (void) old;\n"),
     dict(
         id="L4-mapframe-owner-moves", lab=4, file="kern/env.cc",
         mistake="charges a shared frame to whoever maps it last",

@@ -1,7 +1,8 @@
 // frameaccount: guard 6, accounting. A frame's refcount is the number of
 // PTEs that map it, through every sequence of calls: sharing, mapping a
 // page onto itself, replacing a mapping, unmapping, a child that maps our
-// frame and dies. Last, we die while a child still maps our frame: the
+// frame and dies, a child that dies owning a frame only we still map (it
+// becomes ours). Last, we die while a child still maps our frame: the
 // charge must move to that child (the rule: the live env in the lowest
 // slot that maps it), never stay with the dead.
 // Grader: audits the frame table after every env ends, and at
@@ -24,6 +25,11 @@ uint64_t umain(uint64_t arg) {
     uint64_t f = uvpt::frame_of(one);
     word(one) = arg;
     CHECK(frametable::refcount(f), 1);
+    // Onto itself while it is the only mapping: the frame must survive.
+    CHECK(sys_page_map(0, one, 0, one, prwn), 0);
+    CHECK(frametable::refcount(f), 1);
+    CHECK(frametable::owner(f), sys_getenvid());
+    CHECK(uvpt::frame_of(one), f);
     // Shared: two PTEs.
     CHECK(sys_page_map(0, one, 0, two, prwn), 0);
     CHECK(frametable::refcount(f), 2);
@@ -53,6 +59,20 @@ uint64_t umain(uint64_t arg) {
     CHECK(sys_env_destroy(static_cast<int32_t>(c1)), 0);
     CHECK(frametable::refcount(f), 1);
     CHECK(frametable::owner(f), sys_getenvid());
+    // A child's frame we map, which the child itself no longer maps: when
+    // the child dies, the frame is ours.
+    int64_t c3 = sys_exofork();
+    CHECK(c3 > 0, true);
+    CHECK(sys_page_alloc(static_cast<int32_t>(c3), one, prwn), 0);
+    CHECK(sys_page_map(static_cast<int32_t>(c3), one, 0, three, prwn), 0);
+    uint64_t h = uvpt::frame_of(three);
+    CHECK(frametable::owner(h), c3);
+    CHECK(sys_page_unmap(static_cast<int32_t>(c3), one), 0);
+    CHECK(sys_env_destroy(static_cast<int32_t>(c3)), 0);
+    CHECK(frametable::owner(h), sys_getenvid());
+    CHECK(frametable::refcount(h), 1);
+    CHECK(sys_page_unmap(0, three), 0);
+    CHECK(frametable::is_free(h), true);
     // A child that outlives us (never made runnable: it waits forever)
     // maps f: when we exit, f must be charged to it.
     int64_t c2 = sys_exofork();
