@@ -413,12 +413,13 @@ MUTANTS = [
         id="L3-perm-no-check", lab=3, file="kern/guard.cc",
         mistake="accepts any perm",
         find="    if ((perm & ~perm_allowed) || (perm & required) != required) return E_INVAL;\n",
-        replace=""),
+        replace="    (void) required, (void) perm;\n"),
     dict(
         id="L3-perm-present-user-not-required", lab=3, file="kern/guard.cc",
         mistake="refuses bits outside perm_allowed but does not require present and user",
         find="    if ((perm & ~perm_allowed) || (perm & required) != required) return E_INVAL;\n",
-        replace="    if (perm & ~perm_allowed) return E_INVAL;\n"),
+        replace="    if (perm & ~perm_allowed) return E_INVAL;\n"
+                "    (void) required;\n"),
     dict(
         id="L3-perm-any-pte-bit", lab=3, file="kern/guard.cc",
         mistake="allows every bit a PTE may carry (pte::perm_mask), global and dirty included",

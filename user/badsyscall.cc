@@ -85,6 +85,8 @@ uint64_t umain(uint64_t arg) {
     CHECK(sys_page_unmap(0, free_va), 0);
     // 19: unmapped again, so the kernel must refuse to read it.
     CHECK(sys_cputs(as_ptr(free_va), 16), E_FAULT);
+    // 20: user without present is no binding either.
+    CHECK(sys_page_alloc(0, free_va, perm_user | perm_writable), E_INVAL);
 #undef CHECK
 
     return arg ^ 0x600D;
