@@ -50,12 +50,6 @@ int frame_request(const FrameTable& table, uint64_t frame) {
     // END LAB 4
 }
 
-int alloc(const FrameTable& table, uintptr_t va, uint64_t perm, uint64_t frame) {
-    if (int r = user_page(va); r < 0) return r;
-    if (int r = guard::perm(perm); r < 0) return r;
-    return frame_request(table, frame);
-}
-
 int map(PageTable& src, uintptr_t srcva, uintptr_t dstva, uint64_t perm, Mapping* source) {
     if (int r = user_page(srcva); r < 0) return r;
     if (int r = user_page(dstva); r < 0) return r;

@@ -29,10 +29,6 @@ int no_amplification(uint64_t have, uint64_t want);
 // E_BUSY (owned by someone, the kernel included).
 int frame_request(const FrameTable& table, uint64_t frame);
 
-// Everything SYS_page_alloc checks about (va, perm, frame), in order:
-// user_page, perm, frame_request. The first failure.
-int alloc(const FrameTable& table, uintptr_t va, uint64_t perm, uint64_t frame);
-
 // Everything SYS_page_map checks once the envs are found, in order:
 // user_page(srcva), user_page(dstva), perm, srcva mapped in src (else
 // E_INVAL: you reach a frame only through a binding you hold), then

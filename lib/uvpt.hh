@@ -10,8 +10,8 @@
 namespace uvpt {
 
 // The bits of an entry.
-constexpr uint64_t present = 1ull << 0, writable = 1ull << 1, user = 1ull << 2, accessed = 1ull << 5,
-                   dirty = 1ull << 6, large = 1ull << 7, no_execute = 1ull << 63;
+constexpr uint64_t present = perm_present, writable = perm_writable, user = perm_user,
+                   no_execute = perm_no_execute, accessed = 1ull << 5, dirty = 1ull << 6, large = 1ull << 7;
 constexpr uint64_t address_mask = 0x000FFFFFFFFFF000ull;
 
 // Levels as the hardware counts them: 3 = PML4 ... 0 = page table.

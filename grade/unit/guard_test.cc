@@ -140,7 +140,7 @@ TEST(GuardTest, NoAmplification) {
             << row.what << " (have " << std::hex << row.have << ", want " << row.want << ")";
 }
 
-// ------------------------------------------------------------ frame_request / alloc
+// ------------------------------------------------------------ frame_request
 
 // A 16-frame table: 0-1 the kernel's, 5 an env's, 7 a bad owner, the rest
 // free. The guards read owners only, so no free list is needed.
@@ -184,32 +184,6 @@ TEST(GuardTest, FrameRequest) {
     for (const Row& row : rows)
         EXPECT_EQ(guard::frame_request(t.table, row.frame), row.expected)
             << row.what << " (frame " << row.frame << ")";
-}
-
-TEST(GuardTest, Alloc) {
-    SmallTable t;
-    struct Row {
-        std::string what;
-        uintptr_t va;
-        uint64_t perm;
-        uint64_t frame;
-        int expected;
-    };
-    // Each refused row has a second fault that would give another answer, so
-    // the first check in the documented order must be the one that speaks.
-    const std::vector<Row> rows = {
-        {"all good, any frame", 0x400000, rw, frame_any, 0},
-        {"all good, a named free frame", 0x400000, rnx, 3, 0},
-        {"bad va before a busy frame", 0x400001, rw, 5, E_INVAL},
-        {"kernel va before a busy frame", 0xFFFF800000000000, rw, 1, E_INVAL},
-        {"bad perm before a busy frame", 0x400000, rw | pte::global, 5, E_INVAL},
-        {"perm without user before a busy frame", 0x400000, P | W, 1, E_INVAL},
-        {"a kernel frame", 0x400000, rw, 1, E_BUSY},
-        {"an env's frame", 0x400000, r, 5, E_BUSY},
-        {"no such frame", 0x400000, rw, kFrames, E_INVAL},
-    };
-    for (const Row& row : rows)
-        EXPECT_EQ(guard::alloc(t.table, row.va, row.perm, row.frame), row.expected) << row.what;
 }
 
 // ------------------------------------------------------------ map
