@@ -29,6 +29,19 @@ def checkpoint():
     return value("$rdi"), value("$rsi")
 
 
+def env_ends():
+    """The kernel's record of how envs ended, oldest first. env_ends[] is a
+    ring of 64: after more endings, the last 64."""
+    ends = []
+    count = value("env_end_count")
+    for k in range(max(0, count - 64), count):
+        e = "env_ends[%d]" % (k % 64)
+        ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
+                     "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
+                     "rip": value(e + ".rip"), "error_code": value(e + ".error_code")})
+    return ends
+
+
 def frame_table():
     """The frame table as lists: refcount, owner, next_free per frame."""
     base, count = value("frame_table.frames"), value("frame_table.count")

@@ -62,16 +62,8 @@ def run_fuzzer(arg: int):
 gdb.execute("hbreak *selftest_checkpoint")
 start, free_before = checkpoint()
 done, free_after = checkpoint()
-ends = []
-# The log is a ring of 64: the last ones, oldest first.
-count = value("env_end_count")
-for k in range(max(0, count - 64), count):
-    e = "env_ends[%d]" % (k % 64)
-    ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
-                 "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
-                 "rip": value(e + ".rip")})
 report({"stages": [start, done], "free_before": free_before, "free_after": free_after,
-        "ends": ends})
+        "ends": env_ends()})
 gdb.execute("delete")
 gdb.execute("detach")
 """, timeout=TIMEOUT + 10)

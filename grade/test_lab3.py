@@ -69,21 +69,12 @@ while len(stages) < 4 and len(mischarged) < 64:
         owner = value("frame_table.frames[%d].owner" % (pa >> 12))
         if owner != env_id:
             mischarged.append([pa, owner, env_id])
-ends = []
-for i in range(min(value("env_end_count"), 64)):
-    e = "env_ends[%d]" % i
-    ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
-                 "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
-                 "rip": value(e + ".rip"), "error_code": value(e + ".error_code")})
-report({"stages": stages, "ends": ends, "mischarged": mischarged[:8]})
+report({"stages": stages, "ends": env_ends(), "mischarged": mischarged[:8]})
 gdb.execute("delete")
 gdb.execute("detach")
 """, timeout=60)
         result = q.wait()
-    stages = [s for s, _, _ in report["stages"]]
-    if stages != [FIRST_ENV, stop_stage]:
-        raise GradeFailure(f"unexpected checkpoints {[hex(s) for s in stages]}, expected "
-                           f"{[hex(FIRST_ENV), hex(stop_stage)]}\n{result.tail()}")
+    expect_stages(report, stop_stage, result)
     report["free_before"], report["free_after"] = (free for _, _, free in report["stages"])
     if report["mischarged"]:
         pa, owner, env_id = report["mischarged"][0]
@@ -96,6 +87,14 @@ gdb.execute("detach")
         raise GradeFailure(f"expected {copies} environment(s) to end, the kernel recorded "
                            f"{len(report['ends'])}\n{result.tail()}")
     return arg, report["ends"][0], report, result
+
+
+def expect_stages(report, stop_stage, result):
+    """The run stopped at the first env's checkpoint, then at stop_stage."""
+    stages = [s for s, _, _ in report["stages"]]
+    if stages != [FIRST_ENV, stop_stage]:
+        raise GradeFailure(f"unexpected checkpoints {[hex(s) for s in stages]}, expected "
+                           f"{[hex(FIRST_ENV), hex(stop_stage)]}\n{result.tail()}")
 
 
 def expect_frames_returned(report, result):

@@ -13,10 +13,10 @@ import random
 import pytest
 
 from harness import GradeFailure, Qemu, gdb_session
-from test_lab3 import HOW, EXITED, KILLED_BY_TRAP, OK, SURVIVED, PAGE_FAULT, user_symbol
+from test_lab3 import (ALL_DONE, EXITED, FIRST_ENV, HOW, KILLED_BY_TRAP, OK, PAGE_FAULT,
+                       SURVIVED, expect_stages, user_symbol)
 from unit_tests import check_unit_group, unit_groups
 
-FIRST_ENV, ALL_DONE = 0xE0, 0x1D1E
 MAX_ENVS = 1024
 NOT_RUNNABLE = 3                       # EnvStatus::not_runnable
 PTE_A, PTE_D = 1 << 5, 1 << 6
@@ -76,26 +76,17 @@ watched = {}
 for hit in reports:
     if hit["kind"] == 2:
         watched[str(hit["a"])] = frame(hit["a"])
-ends = []
-for i in range(min(value("env_end_count"), 64)):
-    e = "env_ends[%%d]" %% i
-    ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
-                 "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
-                 "error_code": value(e + ".error_code")})
 audit = {"runs": value("audit_report.runs"), "failures": value("audit_report.failures"),
          "problem": value("(unsigned)audit_report.first.problem"),
          "frame": value("audit_report.first.frame"), "owner": value("audit_report.first.owner"),
          "expected": value("audit_report.first.expected"), "found": value("audit_report.first.found"),
          "mapper": value("audit_report.first.mappers[0]")}
-report({"stages": stages, "reports": reports, "ends": ends, "audit": audit, "watched": watched})
+report({"stages": stages, "reports": reports, "ends": env_ends(), "audit": audit, "watched": watched})
 gdb.execute("delete")
 gdb.execute("detach")
 """ % (report_pc, MAX_ENVS), timeout=90)
         result = q.wait()
-    stages = [s for s, _, _ in report["stages"]]
-    if stages != [FIRST_ENV, ALL_DONE]:
-        raise GradeFailure(f"unexpected checkpoints {[hex(s) for s in stages]}, expected "
-                           f"{[hex(FIRST_ENV), hex(ALL_DONE)]}\n{result.tail()}")
+    expect_stages(report, ALL_DONE, result)
     report["free"] = [free for _, _, free in report["stages"]]
     expect_audit_clean(report, result)
     return arg, report, result
