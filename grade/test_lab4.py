@@ -4,7 +4,7 @@ Each test boots one user program (user/) as the first environment with a
 random argument and the frame-table audit on (boot arg audit=1: the kernel
 recomputes every frame's reference count from every live page table after
 each env ends and when none is left, kern/audit.cc). Over GDB the grader
-stops at the program's lab4_report(kind, a, b) calls (user/lab4.hh) to
+stops at the program's grader_report(kind, a, b) calls (user/lab4.hh) to
 compare what the program saw with the kernel's own state, and at the end
 reads how each env ended, and the audit's verdict. Nothing printed counts.
 """
@@ -32,11 +32,11 @@ AUDIT_PROBLEMS = {1: "a free frame is in use", 2: "an env uses a kernel frame",
 
 def run_lab4(name):
     """Boots `name`; returns (arg, report, result). report has "ends" (the
-    kernel's env_ends), "reports" (each lab4_report hit with the kernel
+    kernel's env_ends), "reports" (each grader_report hit with the kernel
     state next to it), "free" (free frames at the first env and at the
     end), and "audit"."""
     arg = random.getrandbits(63) | 1
-    report_pc = user_symbol(name, "lab4_report")
+    report_pc = user_symbol(name, "grader_report")
     with Qemu(f"lab4-{name}", {"prog": name, "arg": hex(arg), "idle": "exit", "audit": "1"},
               gdb=True) as q:
         report = gdb_session(q, """

@@ -11,6 +11,7 @@
 #include "kern/x86.hh"
 #include "lib/abi.hh"
 #include "lib/error.hh"
+#include "lib/printfmt.hh"
 #include "lib/string.hh"
 
 constinit Env envs[max_envs]{};
@@ -68,7 +69,8 @@ int load_program(Env& e, const UserProgram& program) {
 }
 
 void record_end(const Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
-    env_ends[env_end_count % env_end_log_size] = EnvEnd{e.id, how, detail, fault_va, e.tf.rip, e.tf.error_code};
+    env_ends[env_end_count % env_end_log_size] =
+        EnvEnd{e.id, e.parent_id, how, 0, detail, fault_va, e.tf.rip, e.tf.error_code};
     ++env_end_count;
 }
 
@@ -159,6 +161,28 @@ int alloc_env(EnvId parent, Env** out) {
     return 0;
 }
 
+// The start convention of lib/abi.hh: argv = { name, arg in hex } at the
+// top of the stack, rdi = argc, rsi = argv, rsp 16-aligned at argv.
+int push_arguments(Env& e, const char* name, uint64_t arg) {
+    char arg_text[24];
+    snprintf(arg_text, sizeof arg_text, "0x%lx", arg);
+    const char* strings[] = {name, arg_text};
+    uint64_t argv[3] = {0, 0, 0};
+    uintptr_t sp = user_stack_top;
+    for (size_t i = 0; i < 2; ++i) {
+        size_t len = strlen(strings[i]) + 1;
+        sp -= len;
+        if (int r = copy_to_user(e, sp, strings[i], len); r < 0) return r;
+        argv[i] = sp;
+    }
+    sp = (sp - sizeof argv) & ~uintptr_t(15);
+    if (int r = copy_to_user(e, sp, argv, sizeof argv); r < 0) return r;
+    e.tf.rsp = sp;
+    e.tf.rdi = 2;
+    e.tf.rsi = sp;
+    return 0;
+}
+
 }  // namespace
 
 namespace env {
@@ -166,13 +190,12 @@ namespace env {
 int create(const UserProgram& program, uint64_t arg, EnvId parent, Env** out) {
     Env* e;
     if (int r = alloc_env(parent, &e); r < 0) return r;
-    e->tf.rsp = user_stack_top;
-    e->tf.rdi = arg;
 
     int r = load_program(*e, program);
     for (uintptr_t va = user_stack_top - user_stack_pages * page_size; r == 0 && va < user_stack_top;
          va += page_size)
         r = map_new_page(*e, va, perm_user | perm_writable | perm_no_execute);
+    if (r == 0) r = push_arguments(*e, program.name, arg);
     if (r < 0) {
         cprintf("env: cannot load '%s': %s\n", program.name, error_name(r));
         release(*e);  // it never ran: no ending to record

@@ -18,14 +18,22 @@ static_assert(max_envs == size_t(1) << env_index_bits);
 using EnvId = int32_t;
 
 // not_runnable: alive, but the scheduler passes it by (a child exofork
-// made, until its parent has built its address space).
-enum class EnvStatus : uint32_t { free = 0, runnable, running, not_runnable };
+// made, until its parent has built its address space). receiving: blocked
+// in SYS_ipc_recv until a sender delivers (Lab 5).
+enum class EnvStatus : uint32_t { free = 0, runnable, running, not_runnable, receiving };
 
 // The entry points through which the kernel enters the library OS. Labs 6
 // and 7 add more upcalls here.
 struct EnvUpcalls {
     uintptr_t fault_entry;  // exceptions (page faults); 0 = none registered
     uintptr_t stack_top;    // the top of the exception stack
+};
+
+// Protected control transfer (Lab 5): where a waiting receiver lets a
+// sender bind a page. The message itself goes straight into the
+// receiver's saved registers (lib/abi.hh, "IPC").
+struct EnvIpc {
+    uintptr_t dstva;        // ipc_no_page, or a page-aligned user address
 };
 
 // Fields grouped by concern; the grader reads them over GDB by these names.
@@ -41,6 +49,8 @@ struct Env {
     uintptr_t pml4;             // physical address of its page table
     // Upcalls.
     EnvUpcalls upcalls;
+    // IPC.
+    EnvIpc ipc;
 
     PageTable page_table() const;
     bool alive() const { return status != EnvStatus::free; }
@@ -59,14 +69,17 @@ enum class EnvEndHow : uint32_t {
 
 struct EnvEnd {
     EnvId id;
+    EnvId parent_id;         // who made it (0 for the kernel): the grader rebuilds fork trees
     EnvEndHow how;
+    uint32_t unused;
     uint64_t detail;
     uint64_t fault_va;       // cr2, for page faults
     uint64_t rip;            // where it was
     uint64_t error_code;     // the CPU's error code, for traps that push one
 };
 
-constexpr size_t env_end_log_size = 64;
+// Enough for Lab 5's fork trees and prime sieves.
+constexpr size_t env_end_log_size = 256;
 extern Env envs[max_envs];
 extern Env* current_env;
 extern EnvEnd env_ends[env_end_log_size];

@@ -3,10 +3,12 @@
 #include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/memlayout.hh"
+#include "kern/userprogs.hh"
 #include "kern/x86.hh"
+#include "lib/string.hh"
 
 extern "C" char kernel_text_start[], kernel_text_end[], kernel_rodata_end[], kernel_end[],
-    kernel_stack_guard[];
+    kernel_stack_guard[], userprogs_start[], userprogs_end[];
 
 uintptr_t kernel_pml4 = 0;
 
@@ -86,6 +88,43 @@ int expose_frame_table(PageTable& pt) {
     return 0;
 }
 
+// Lab 5's spawn loads programs in the library OS, so the images the build
+// embedded are exposed read-only, in place, behind a directory of names
+// and offsets (lib/abi.hh's ProgramDirectory). Global, like the frame table.
+int expose_programs(PageTable& pt) {
+    constexpr uint64_t user_read_only = pte::user | pte::global | pte::no_execute;
+    constexpr size_t directory_pages = program_directory_size / 4096;
+    char* page[directory_pages];   // the directory's frames need not be contiguous
+    for (size_t i = 0; i < directory_pages; ++i) {
+        uintptr_t pa = alloc_table(owner_kernel);   // zeroed
+        if (!pa) return E_NO_MEM;
+        page[i] = phys_to_kva<char>(pa);
+        if (int r = pt.map(program_table_view + i * 4096, pa, user_read_only); r < 0) return r;
+    }
+    uintptr_t images = image_va(userprogs_start);
+    for (uintptr_t va = images; va < image_va(userprogs_end); va += 4096) {
+        if (int r = pt.map(program_table_view + program_directory_size + (va - images), va - kernbase,
+                           user_read_only);
+            r < 0)
+            return r;
+    }
+    // Entries are 64 bytes after a 64-byte header, so none straddles a page.
+    auto at = [&](size_t offset) { return page[offset / 4096] + offset % 4096; };
+    uint64_t count = 0;
+    constexpr size_t capacity = sizeof ProgramDirectory::programs / sizeof(ProgramEntry);
+    for (const UserProgram* p = user_programs(); p->name && count < capacity; ++p) {
+        if (strlen(p->name) > program_name_max) continue;
+        ProgramEntry entry{};
+        memcpy(entry.name, p->name, strlen(p->name) + 1);
+        entry.offset = program_directory_size + (reinterpret_cast<uintptr_t>(p->image) - images);
+        entry.size = p->size();
+        memcpy(at(offsetof(ProgramDirectory, programs) + count * sizeof entry), &entry, sizeof entry);
+        ++count;
+    }
+    memcpy(at(0), &count, sizeof count);
+    return 0;
+}
+
 int init() {
     uintptr_t root = alloc_table(owner_kernel);
     if (!root) return E_NO_MEM;
@@ -94,6 +133,7 @@ int init() {
     // are not worth a cleanup path.
     if (int r = map_kernel(pt); r < 0) return r;
     if (int r = expose_frame_table(pt); r < 0) return r;
+    if (int r = expose_programs(pt); r < 0) return r;
     asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
     kernel_pml4 = root;
     return 0;

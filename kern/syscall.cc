@@ -1,6 +1,7 @@
 #include "kern/syscall.hh"
 #include "kern/bind.hh"
 #include "kern/guard.hh"
+#include "kern/ipc.hh"
 #include "kern/console.hh"
 #include "kern/memlayout.hh"
 #include "kern/frames.hh"
@@ -35,11 +36,16 @@ int64_t sys_cputs(Env& e, uintptr_t s, size_t len) {
 
 // A register holds 64 bits and an env id 32: a value that is not a
 // sign-extended 32-bit id is refused, not truncated into some other env's.
-int lookup_target(uint64_t raw_id, Env** target) {
+namespace {
+int lookup_checked(uint64_t raw_id, Env** target, bool only_self_or_child) {
     auto id = static_cast<EnvId>(raw_id);
     if (static_cast<uint64_t>(static_cast<int64_t>(id)) != raw_id) return E_BAD_ENV;
-    return env::lookup(id, target, true);
+    return env::lookup(id, target, only_self_or_child);
 }
+}  // namespace
+
+int lookup_target(uint64_t raw_id, Env** target) { return lookup_checked(raw_id, target, true); }
+int lookup_any(uint64_t raw_id, Env** target) { return lookup_checked(raw_id, target, false); }
 
 namespace {
 
@@ -95,6 +101,9 @@ int child_target(Env& e, uint64_t raw_id, Env** child) {
 int64_t sys_env_set_status(Env& e, uint64_t id, uint64_t status) {
     Env* child;
     if (int r = child_target(e, id, &child); r < 0) return r;
+    // A receiver wakes only by a message: waking it here would return
+    // from ipc_recv with no message in its registers.
+    if (child->status == EnvStatus::receiving) return E_BUSY;
     if (status == env_runnable) child->status = EnvStatus::runnable;
     else if (status == env_not_runnable) child->status = EnvStatus::not_runnable;
     else return E_INVAL;
@@ -165,6 +174,9 @@ void dispatch_syscall(Env& e) {
     case SYS_env_set_status: result = sys_env_set_status(e, tf.rdi, tf.rsi); break;
     case SYS_env_set_trapframe: result = sys_env_set_trapframe(e, tf.rdi, tf.rsi); break;
     case SYS_page_map: result = bind::page_map(tf.rdi, tf.rsi, tf.rdx, tf.r10, tf.r8); break;
+    // Both switch away on success and set the registers themselves.
+    case SYS_ipc_recv: result = ipc::recv(e, tf.rdi); break;
+    case SYS_ipc_send: result = ipc::send(e, tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
     default: result = E_NO_SYS; break;
     }
     tf.rax = static_cast<uint64_t>(result);

@@ -10,3 +10,6 @@ void dispatch_syscall(Env& e);
 // (0 or its own id) or one of its direct children, and a register value
 // that is a sign-extended 32-bit id. 0 and *target, or E_BAD_ENV.
 int lookup_target(uint64_t raw_id, Env** target);
+// The same register check for a syscall that may name any live env
+// (SYS_ipc_send). 0 and *target, or E_BAD_ENV.
+int lookup_any(uint64_t raw_id, Env** target);

@@ -1,6 +1,6 @@
 // The user programs the build embedded in the kernel image.
 #pragma once
-#include "kern/elf.hh"
+#include "lib/elf.hh"
 
 struct UserProgram {
     const char* name;

@@ -26,6 +26,9 @@ enum Syscall : uint64_t {
     SYS_env_set_status,     // (envid, env_runnable or env_not_runnable): a child only
     SYS_env_set_trapframe,  // (envid, const UTrapFrame*): a child's registers
     SYS_page_map,           // (srcenv, srcva, dstenv, dstva, perm): bind dst to src's frame
+    // Lab 5: protected control transfer (IPC). See "IPC" below.
+    SYS_ipc_recv,           // (dstva): wait for a message; it comes back in registers
+    SYS_ipc_send,           // (envid, value, srcva, perm): E_IPC_NOT_RECV unless envid waits
     SYS_count
 };
 
@@ -36,6 +39,22 @@ constexpr uint64_t frame_any = 0;
 // SYS_env_set_status's values.
 constexpr uint64_t env_runnable = 1;
 constexpr uint64_t env_not_runnable = 2;
+
+// IPC (Lab 5). SYS_ipc_recv(dstva) blocks the caller until a message
+// arrives. dstva is where the receiver lets a sender bind one page
+// (page-aligned, in the user half), or ipc_no_page. SYS_ipc_send(envid,
+// value, srcva, perm) never blocks: if envid (any env, not only a child) is
+// waiting, the kernel delivers value and the sender's id, binds the page
+// the sender maps at srcva at the receiver's dstva with perm (guarded
+// exactly like SYS_page_map; srcva ipc_no_page sends no page, and then perm
+// must be 0), and switches straight to the receiver. The sender stays
+// runnable and gets 0. Errors: E_IPC_NOT_RECV (envid is not waiting),
+// E_BAD_ENV, E_INVAL (a bad va or perm, or a page for a receiver that asked
+// for none), E_PERM (an amplification); nothing is delivered on an error.
+// The receiver's message comes back in registers, an exception to the
+// rule that only rax changes: rax 0, rsi the sender's id, rdx the value,
+// r10 the perm of the page bound at dstva (0 if none).
+constexpr uintptr_t ipc_no_page = 0;   // the null page is never mappable
 
 // SYS_cputs writes at most this many bytes a call (the kernel runs with
 // interrupts off, so each call's work must be bounded); the library loops.
@@ -68,7 +87,7 @@ constexpr uint64_t perm_rights = perm_writable | perm_no_execute;
 constexpr uintptr_t user_bottom = 0x1000;                 // first mappable user address
 constexpr uintptr_t user_text_base = 0x800000;            // programs link here
 constexpr uintptr_t user_top = 0x00007FFFFFFFF000;        // first non-user address
-constexpr uintptr_t user_stack_top = 0x00007FFFFFFF0000;  // the initial rsp
+constexpr uintptr_t user_stack_top = 0x00007FFFFFFF0000;  // the stack's top
 constexpr size_t user_stack_pages = 4;
 // Where the library OS puts its exception stack (one page below this).
 constexpr uintptr_t exception_stack_top = 0x00007FFFFFFFE000;
@@ -118,6 +137,31 @@ struct UTrapFrame {
     uint64_t rip, rflags, rsp;
 };
 static_assert(sizeof(UTrapFrame) == 21 * 8);
+
+// How a program starts (the kernel's first env and lib's spawn alike):
+// rip at the ELF entry, rdi = argc, rsi = argv. The argument strings and
+// the argv array (argv[argc] = nullptr) are at the top of the stack, and
+// rsp is 16-byte aligned just below them. The kernel gives its first env
+// argv = { name, the boot argument `arg` in hex }.
+
+// 3. The embedded programs (Lab 5), so that a library OS can load them
+//    itself: a directory, then the ELF images, each at
+//    program_table_view + offset. lib/spawn.cc reads it.
+constexpr uintptr_t program_table_view = 0xFFFFFC0000000000ull;
+constexpr size_t program_name_max = 47;   // longer names are not listed
+struct ProgramEntry {
+    char name[program_name_max + 1];       // NUL-terminated
+    uint64_t offset;                       // from program_table_view
+    uint64_t size;                         // bytes
+};
+static_assert(sizeof(ProgramEntry) == 64);
+constexpr size_t program_directory_size = 4 * 4096;
+struct ProgramDirectory {
+    uint64_t count;
+    uint64_t reserved[7];
+    ProgramEntry programs[program_directory_size / sizeof(ProgramEntry) - 1];
+};
+static_assert(sizeof(ProgramDirectory) == program_directory_size);
 
 // Page-fault error code bits.
 constexpr uint64_t fault_present = 1;   // a protection violation, not a missing page

@@ -13,6 +13,7 @@ enum Error : int {
     E_PERM = -6,       // not allowed to touch that resource
     E_NO_FREE_ENV = -7,
     E_BUSY = -8,       // the frame asked for is not free
+    E_IPC_NOT_RECV = -9,  // the target of ipc_send is not waiting in ipc_recv
 };
 
 const char* error_name(int code);

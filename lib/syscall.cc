@@ -48,8 +48,6 @@ int64_t sys_set_upcall(int32_t envid, uintptr_t entry, uintptr_t stack_top) {
     return syscall(SYS_set_upcall, static_cast<int64_t>(envid), entry, stack_top);
 }
 
-int64_t sys_exofork() { return syscall(SYS_exofork); }
-
 int64_t sys_env_set_status(int32_t envid, uint64_t status) {
     return syscall(SYS_env_set_status, static_cast<int64_t>(envid), status);
 }
@@ -61,4 +59,21 @@ int64_t sys_env_set_trapframe(int32_t envid, const UTrapFrame* regs) {
 int64_t sys_page_map(int32_t srcenv, uintptr_t srcva, int32_t dstenv, uintptr_t dstva, uint64_t perm) {
     return syscall(SYS_page_map, static_cast<int64_t>(srcenv), srcva, static_cast<int64_t>(dstenv), dstva,
                    perm);
+}
+
+int64_t sys_ipc_recv(uintptr_t dstva, IpcMessage* msg) {
+    // The message comes back in rsi, rdx and r10 as well as rax.
+    register uint64_t perm asm("r10");
+    uint64_t from, value;
+    int64_t ret;
+    asm volatile("syscall"
+                 : "=a"(ret), "=S"(from), "=d"(value), "=r"(perm)
+                 : "a"(SYS_ipc_recv), "D"(dstva)
+                 : "rcx", "r11", "memory", "cc");
+    if (ret == 0) *msg = IpcMessage{static_cast<int32_t>(from), value, perm};
+    return ret;
+}
+
+int64_t sys_ipc_send(int32_t envid, uint64_t value, uintptr_t srcva, uint64_t perm) {
+    return syscall(SYS_ipc_send, static_cast<int64_t>(envid), value, srcva, perm);
 }

@@ -21,8 +21,28 @@ int64_t sys_page_unmap(int32_t envid, uintptr_t va);
 int64_t sys_set_upcall(int32_t envid, uintptr_t entry, uintptr_t stack_top);
 
 // Lab 4: secure bindings.
-// The child's id, or 0 in the child, or a negative Error.
-int64_t sys_exofork();
+// The child's id, or 0 in the child, or a negative Error. Always inlined,
+// never called: the child resumes right after the `syscall` instruction
+// with the parent's rsp, and returns through the frames above it. A called
+// stub's frame would lie below the caller's rsp, where the parent's next
+// calls write before the child gets its copy of the stack.
+[[gnu::always_inline]] inline int64_t sys_exofork() {
+    int64_t ret;
+    asm volatile("syscall" : "=a"(ret) : "a"(uint64_t(SYS_exofork)) : "rcx", "r11", "memory", "cc");
+    return ret;
+}
 int64_t sys_env_set_status(int32_t envid, uint64_t status);
 int64_t sys_env_set_trapframe(int32_t envid, const UTrapFrame* regs);
 int64_t sys_page_map(int32_t srcenv, uintptr_t srcva, int32_t dstenv, uintptr_t dstva, uint64_t perm);
+
+// Lab 5: protected control transfer (lib/abi.hh, "IPC"). lib/ipc.hh has
+// the wrappers programs use.
+struct IpcMessage {
+    int32_t from;       // the sender's id
+    uint64_t value;
+    uint64_t perm;      // the rights of the page bound at dstva, 0 if none
+};
+// Blocks until a message arrives: 0 and *msg, or a negative Error (dstva
+// refused; nothing was waited for).
+int64_t sys_ipc_recv(uintptr_t dstva, IpcMessage* msg);
+int64_t sys_ipc_send(int32_t envid, uint64_t value, uintptr_t srcva, uint64_t perm);

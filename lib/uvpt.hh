@@ -35,6 +35,28 @@ inline uint64_t pte_of(uintptr_t va) {
     return *entry_at(va, 0);
 }
 
+// Calls fn(va, pte) for each present last-level entry with va in [lo, hi),
+// in address order. A missing table skips the whole range it would cover,
+// so a sparse address space costs a few reads, not one per page.
+template <typename Fn>
+void for_each_mapped(uintptr_t lo, uintptr_t hi, Fn fn) {
+    uintptr_t va = lo & ~uintptr_t(4095);
+    while (va < hi) {
+        int level = 3;
+        for (; level > 0; --level) {
+            uint64_t e = *entry_at(va, level);
+            if (!(e & present) || (e & large)) break;
+        }
+        if (level > 0) {   // nothing mapped below this entry
+            uintptr_t span = uintptr_t(1) << (12 + 9 * level);
+            va = (va & ~(span - 1)) + span;
+            continue;
+        }
+        if (uint64_t pte = *entry_at(va, 0); pte & present) fn(va, pte);
+        va += 4096;
+    }
+}
+
 inline bool mapped(uintptr_t va) { return pte_of(va) & present; }
 // The frame number va is bound to; meaningful only if mapped(va).
 inline uint64_t frame_of(uintptr_t va) { return (pte_of(va) & address_mask) / 4096; }

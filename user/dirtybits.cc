@@ -2,7 +2,7 @@
 // page is used and its dirty bit when it is written; the self-mapped page
 // tables let us read both without a system call. Three fresh pages (where
 // depends on the argument): one written, one only read, one untouched.
-// Grader: at lab4_report(4, base, 0) reads the three PTEs in the kernel's
+// Grader: at grader_report(4, base, 0) reads the three PTEs in the kernel's
 // page table and expects the same bits. Expects exit arg ^ 0x600D; on the
 // first failed check n, arg ^ (0xBAD00 + n).
 #include "user/lab4.hh"
@@ -28,6 +28,6 @@ uint64_t umain(uint64_t arg) {
     // executable.
     constexpr uint64_t bits = uvpt::present | uvpt::user | uvpt::writable | uvpt::no_execute;
     CHECK(*uvpt::entry_at(uvpt_base, 3) & bits, uvpt::present | uvpt::user | uvpt::no_execute);
-    lab4_report(4, base, 0);
+    grader_report(4, base, 0);
     return arg ^ ok_status;
 }

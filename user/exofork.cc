@@ -1,7 +1,7 @@
 // exofork: the kernel's half of fork. The child starts not runnable, with
 // an empty user half and the parent's registers, and sees 0 where the
 // parent sees its id.
-// Grader: breaks at lab4_report(1, child, 0) to check the child in the
+// Grader: breaks at grader_report(1, child, 0) to check the child in the
 // kernel (status, parent, empty user half, rax 0, rip at exofork_returned,
 // r12 as the parent left it); then expects the child to exit with
 // arg ^ 0xC41D (from xmm5, which only exofork's copy of the parent's FPU
@@ -43,7 +43,7 @@ extern "C" [[gnu::noinline]] int64_t exofork_raw(uint64_t r12_for_child, uint64_
 uint64_t umain(uint64_t arg) {
     int64_t child = exofork_raw(arg ^ child_status, arg ^ child_status);
     CHECK(child > 0, true);
-    lab4_report(1, static_cast<uint64_t>(child), 0);
+    grader_report(1, static_cast<uint64_t>(child), 0);
     // Not runnable: yielding must not run it (it would die at once, with
     // no code mapped, and the grader would see that ending).
     for (int i = 0; i < 3; ++i) sys_yield();

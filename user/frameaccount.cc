@@ -6,7 +6,7 @@
 // charge must move to that child (the rule: the live env in the lowest
 // slot that maps it), never stay with the dead.
 // Grader: audits the frame table after every env ends, and at
-// lab4_report(2, frame, child) notes a frame and the child that must own
+// grader_report(2, frame, child) notes a frame and the child that must own
 // it once we are gone. Expects exit arg ^ 0x600D; on the first failed
 // check n, arg ^ (0xBAD00 + n).
 #include "user/lab4.hh"
@@ -79,6 +79,6 @@ uint64_t umain(uint64_t arg) {
     CHECK(c2 > 0, true);
     CHECK(sys_page_map(0, one, static_cast<int32_t>(c2), three, prwn), 0);
     CHECK(frametable::refcount(f), 2);
-    lab4_report(2, f, static_cast<uint64_t>(c2));
+    grader_report(2, f, static_cast<uint64_t>(c2));
     return arg ^ ok_status;
 }

@@ -2,7 +2,7 @@
 // the exposed frame table (which one depends on the argument), ask for it
 // by number, and see it through both exposed views: the frame table says
 // we own it with one reference, our own PTE (through the self-map) names it.
-// Grader: at lab4_report(3, va, frame) checks the kernel's frame table and
+// Grader: at grader_report(3, va, frame) checks the kernel's frame table and
 // our page table agree. Expects exit arg ^ 0x600D; on the first failed
 // check n, arg ^ (0xBAD00 + n).
 #include "user/lab4.hh"
@@ -28,6 +28,6 @@ uint64_t umain(uint64_t arg) {
     CHECK(uvpt::mapped(va), true);
     CHECK(uvpt::frame_of(va), frame);
     CHECK(rights_of(va), prw | perm_no_execute);
-    lab4_report(3, va, frame);
+    grader_report(3, va, frame);
     return arg ^ ok_status;
 }

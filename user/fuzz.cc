@@ -1178,6 +1178,21 @@ void check_page_map(const Outcome& o) {
     p->perm = perm;
 }
 
+// IPC (Lab 5). Nobody here ever waits in ipc_recv, so every send must
+// fail and bind nothing; a receive that could succeed would block the
+// fuzzer for good, so it is only ever made with a dstva it must refuse.
+bool ipc_dstva_ok(uint64_t va) { return va == ipc_no_page || user_page(va); }
+void prepare_ipc_recv(uint64_t (&a)[5], Outcome&) {
+    if (ipc_dstva_ok(a[0])) a[0] = rng.below(2) ? (a[0] | (1 + rng.below(4095))) : user_top + page * rng.below(64);
+}
+void check_ipc_recv(const Outcome& o) {
+    if (o.r != E_INVAL) fail(check_value, "ipc_recv of a bad dstva", o.r, E_INVAL);
+}
+void check_ipc_send(const Outcome& o) {
+    must_fail_unless(false, o, "ipc_send to an env that is not receiving");
+    check_frame_owners();
+}
+
 constexpr Arg A_ = Arg::any;
 constexpr SyscallSpec table[] = {
     {SYS_cputs, "cputs", {Arg::va, Arg::len, A_, A_, A_}, 12, prepare_cputs, check_cputs},
@@ -1200,6 +1215,8 @@ constexpr SyscallSpec table[] = {
      prepare_set_trapframe, check_set_trapframe},
     {SYS_page_map, "page_map", {Arg::envid, Arg::va, Arg::envid, Arg::va, Arg::perm}, 16,
      prepare_page_map, check_page_map},
+    {SYS_ipc_recv, "ipc_recv", {Arg::va, A_, A_, A_, A_}, 2, prepare_ipc_recv, check_ipc_recv},
+    {SYS_ipc_send, "ipc_send", {Arg::envid, A_, Arg::va, Arg::perm, A_}, 4, no_prepare, check_ipc_send},
 };
 constexpr size_t table_size = sizeof table / sizeof table[0];
 

@@ -1,4 +1,5 @@
-// ELF64 headers, as far as loading a static executable needs them.
+// ELF64 headers, as far as loading a static executable needs them: the
+// kernel's loader (Lab 3) and the library OS's (Lab 5, lib/spawn.cc).
 #pragma once
 #include "lib/types.hh"
 
@@ -9,6 +10,8 @@ constexpr uint8_t class64 = 2;
 constexpr uint16_t type_exec = 2;
 constexpr uint16_t machine_x86_64 = 62;
 constexpr uint32_t segment_load = 1;
+// Program header flags.
+constexpr uint32_t segment_execute = 1, segment_write = 2;
 
 struct FileHeader {
     uint32_t magic;

@@ -1,0 +1,25 @@
+// The library OS's own use of the user half. The kernel fixes only what
+// lib/abi.hh says (the null page, user_top, where a program is linked and
+// where its first stack is); everything here is policy the library chose
+// and may change without the kernel knowing.
+#pragma once
+#include "lib/abi.hh"
+
+// malloc's pages grow up from here (lib/malloc.cc).
+constexpr uintptr_t heap_base = 0x0000100000000000ull;
+constexpr size_t heap_max = size_t(1) << 30;
+
+// Pages a library routine maps for a moment to fill a frame before it binds
+// the frame somewhere else. One each, so that a copy-on-write fault in the
+// middle of another routine's copy cannot take its page away.
+constexpr uintptr_t cow_scratch_va = 0x00007FFF00000000ull;    // lib/fork.cc's fault handler
+constexpr uintptr_t copy_scratch_va = 0x00007FFF00001000ull;   // lib/fork.cc's eager copies
+// lib/spawn.cc builds a child's image here, page for page, before the
+// child runs (image page va sits at spawn_scratch_base + va - lowest va).
+constexpr uintptr_t spawn_scratch_base = 0x00007FFE00000000ull;
+constexpr size_t spawn_scratch_size = size_t(1) << 30;
+
+// The user stack a program starts on (lib/abi.hh puts its top at
+// user_stack_top); sfork shares everything else.
+constexpr uintptr_t user_stack_bottom = user_stack_top - user_stack_pages * 4096;
+constexpr uintptr_t exception_stack_bottom = exception_stack_top - exception_stack_size;
