@@ -29,17 +29,39 @@ def checkpoint():
     return value("$rdi"), value("$rsi")
 
 
+ENV_END_FORMAT = "<iiIIQQQQ"   # kern/env.hh's EnvEnd, field for field
+
+
 def env_ends():
     """The kernel's record of how envs ended, oldest first. env_ends[] is a
-    ring of 64: after more endings, the last 64."""
-    ends = []
+    ring: after more endings than it holds, the most recent ones."""
+    size = value("sizeof(env_ends) / sizeof(env_ends[0])")
+    stride = value("sizeof(env_ends[0])")
+    if stride != struct.calcsize(ENV_END_FORMAT):
+        raise gdb.GdbError("EnvEnd changed: update ENV_END_FORMAT in grade/gdb_helpers.py")
+    raw = read(value("(unsigned long)&env_ends"), size * stride)
     count = value("env_end_count")
-    for k in range(max(0, count - 64), count):
-        e = "env_ends[%d]" % (k % 64)
-        ends.append({"id": value(e + ".id"), "how": value("(unsigned)" + e + ".how"),
-                     "detail": value(e + ".detail"), "fault_va": value(e + ".fault_va"),
-                     "rip": value(e + ".rip"), "error_code": value(e + ".error_code")})
+    ends = []
+    for k in range(max(0, count - size), count):
+        id_, parent, how, _, detail, fault_va, rip, error_code = struct.unpack_from(
+            ENV_END_FORMAT, raw, (k % size) * stride)
+        ends.append({"id": id_, "parent": parent, "how": how, "detail": detail, "fault_va": fault_va,
+                     "rip": rip, "error_code": error_code})
     return ends
+
+
+def pte_of(pml4, va):
+    """The last-level entry for va in the page table rooted at pml4 (a
+    physical address), or 0 if some level is missing."""
+    table = pml4
+    for shift in (39, 30, 21, 12):
+        entry = phys_words(table + ((va >> shift) & 511) * 8, 1)[0]
+        if not entry & 1:
+            return 0
+        if shift == 12:
+            return entry
+        table = entry & ADDRESS_MASK
+    return 0
 
 
 def frame_table():

@@ -19,6 +19,7 @@ NO_FRAME = 0xFFFFFFFF
 KERNBASE = 0xFFFFFFFF80000000
 PHYS_MAP_BASE = 0xFFFF800000000000
 FRAME_TABLE_VIEW = 0xFFFFFD0000000000   # lib/abi.hh: frame_table_view
+PROGRAM_TABLE_VIEW = 0xFFFFFC0000000000  # lib/abi.hh: program_table_view (Lab 5)
 
 
 def run_with_gdb(name, args, script):
@@ -198,13 +199,15 @@ report({"cr3": value("$cr3"), "root": root, "pml4": phys_words(root, 512),
             problems.append(f"{va:#x} -> {e:#x} is not global")
         if len(problems) > 8:
             break
-    # The frame table exposed to library OSes (lib/abi.hh's frame_table_view;
-    # kern/kernel_vm.cc maps it, outside the exercise): user-readable only.
-    exposed = {va for va in leaves if FRAME_TABLE_VIEW <= va < FRAME_TABLE_VIEW + (1 << 39)}
-    for va in sorted(exposed)[:8]:
+    # The frame table and the embedded programs, exposed to library OSes
+    # (lib/abi.hh's frame_table_view and program_table_view; kern/kernel_vm.cc
+    # maps them, outside the exercise): user-readable only.
+    exposed = {va for va in leaves
+               if any(view <= va < view + (1 << 39) for view in (FRAME_TABLE_VIEW, PROGRAM_TABLE_VIEW))}
+    for va in sorted(exposed)[:8] + sorted(exposed)[-8:]:
         e = leaves[va]
         if not e & PTE_U or e & PTE_W or not e & PTE_NX:
-            problems.append(f"the exposed frame table page {va:#x} -> {e:#x} must be user, "
+            problems.append(f"the exposed page {va:#x} -> {e:#x} must be user, "
                             f"read-only and no-execute")
     extra = sorted(set(leaves) - set(expected) - exposed)
     if guard in leaves:
