@@ -1,5 +1,5 @@
 """The mutation list: the mistakes students most likely make in each solution
-region of labs 1-4, each of which the autograder should turn into lost
+region of labs 1-5, each of which the autograder should turn into lost
 points. grade/mutation_check.py (`make mutants`) applies them one at a time
 to a copy of the reference tree and grades the mutation's lab.
 
@@ -683,4 +683,132 @@ MUTANTS = [
         mistake="indexes the table with any number the library OS sends",
         find="    if (frame >= table.count) return E_INVAL;\n",
         replace=""),
+
+    # ------------------------------------------------------------ lab 5
+    # ipc::recv and ipc::send (kern/ipc.cc)
+    dict(
+        id="L5-recv-no-dstva-check", lab=5, file="kern/ipc.cc",
+        mistake="records any dstva, kernel addresses included",
+        find="    if (dstva != ipc_no_page)\n        if (int r = guard::user_page(dstva); r < 0) return r;\n",
+        replace=""),
+    dict(
+        id="L5-send-not-waiting-ok", lab=5, file="kern/ipc.cc",
+        mistake="delivers to an env whether or not it is waiting in ipc_recv",
+        find="    if (receiver->status != EnvStatus::receiving) return E_IPC_NOT_RECV;\n",
+        replace="    if (!receiver->alive()) return E_IPC_NOT_RECV;\n"),
+    dict(
+        id="L5-send-only-children", lab=5, file="kern/ipc.cc",
+        mistake="looks the receiver up with lookup_target, so only a child can be sent to",
+        find="    if (int r = lookup_any(to, &receiver); r < 0) return r;\n",
+        replace="    if (int r = lookup_target(to, &receiver); r < 0) return r;\n"),
+    dict(
+        id="L5-send-no-amplification-check", lab=5, file="kern/ipc.cc",
+        mistake="binds the page without guard::map's checks (looks the source up directly)",
+        find="        if (int r = guard::map(own, srcva, receiver->ipc.dstva, perm, &source); r < 0) return r;\n",
+        replace="        source = own.lookup(srcva);\n        if (!source.present) return E_INVAL;\n"),
+    dict(
+        id="L5-send-page-unasked", lab=5, file="kern/ipc.cc",
+        mistake="sends the value anyway, without the page, when the receiver asked for none",
+        find="    if (srcva != ipc_no_page) {\n"
+             "        // No binding in an address space that did not ask for one.\n"
+             "        if (receiver->ipc.dstva == ipc_no_page) return E_INVAL;\n",
+        replace="    if (srcva != ipc_no_page && receiver->ipc.dstva != ipc_no_page) {\n"),
+    dict(
+        id="L5-send-via-scheduler", lab=5, file="kern/ipc.cc",
+        mistake="makes the receiver runnable and yields through the scheduler instead of switching to it",
+        find="    env::run(*receiver);   // the direct switch; e stays runnable\n",
+        replace="    sched::run_next();\n"),
+    dict(
+        id="L5-send-no-sender-id", lab=5, file="kern/ipc.cc",
+        mistake="forgets to tell the receiver who sent the message",
+        find="    receiver->tf.rsi = static_cast<uint64_t>(static_cast<int64_t>(e.id));\n",
+        replace=""),
+    dict(
+        id="L5-send-perm-not-reported", lab=5, file="kern/ipc.cc",
+        mistake="reports the perm asked for even when no page was bound",
+        find="    receiver->tf.r10 = granted;\n",
+        replace="    receiver->tf.r10 = perm;\n"),
+    dict(
+        id="L5-send-perm-without-page", lab=5, file="kern/ipc.cc",
+        mistake="ignores perm when no page is sent instead of refusing a nonzero one",
+        find="        if (perm != 0) return E_INVAL;\n",
+        replace=""),
+
+    # duppage (lib/fork.cc)
+    dict(
+        id="L5-dup-parent-first", lab=5, file="lib/fork.cc",
+        mistake="marks its own page copy-on-write before the child's",
+        find="    if (int64_t r = sys_page_map(0, va, child, va, cow); r < 0) return r;\n"
+             "    return sys_page_map(0, va, 0, va, cow);\n",
+        replace="    if (int64_t r = sys_page_map(0, va, 0, va, cow); r < 0) return r;\n"
+                "    return sys_page_map(0, va, child, va, cow);\n"),
+    dict(
+        id="L5-dup-child-only", lab=5, file="lib/fork.cc",
+        mistake="marks the child's mapping copy-on-write but leaves its own writable",
+        find="    return sys_page_map(0, va, 0, va, cow);\n",
+        replace="    return 0;\n"),
+    dict(
+        id="L5-dup-share-writable", lab=5, file="lib/fork.cc",
+        mistake="shares every page as it is (no copy-on-write at all)",
+        find="    bool writable = perm & (perm_writable | perm_cow);\n",
+        replace="    bool writable = false;\n"),
+    dict(
+        id="L5-dup-cow-keeps-write", lab=5, file="lib/fork.cc",
+        mistake="adds perm_cow but forgets to drop the writable bit",
+        find="    uint64_t cow = (perm & ~perm_writable) | perm_cow;\n",
+        replace="    uint64_t cow = perm | perm_cow;\n"),
+    dict(
+        id="L5-dup-sfork-shares-nothing", lab=5, file="lib/fork.cc",
+        mistake="ignores the sharing policy: sfork is just fork",
+        find=" || (sharing == Sharing::share && !(perm & perm_cow))",
+        replace=""),
+    dict(
+        id="L5-dup-readonly-cow", lab=5, file="lib/fork.cc",
+        mistake="marks read-only pages copy-on-write too",
+        find="    if (!writable || (perm & perm_share)",
+        replace="    if ((perm & perm_share)"),
+
+    # cow_fault (lib/fork.cc)
+    dict(
+        id="L5-cow-any-write", lab=5, file="lib/fork.cc",
+        mistake="copies on any write fault, copy-on-write page or not",
+        find="    if (!(pte & perm_present) || !(pte & perm_cow)) return not_copy_on_write(utf, \"not a copy-on-write page\");\n",
+        replace="    if (!(pte & perm_present)) return not_copy_on_write(utf, \"not a copy-on-write page\");\n"),
+    dict(
+        id="L5-cow-keeps-cow-bit", lab=5, file="lib/fork.cc",
+        mistake="leaves perm_cow set on the private copy",
+        find="    uint64_t perm = (request_bits(pte) & ~perm_cow) | perm_writable;\n",
+        replace="    uint64_t perm = request_bits(pte) | perm_writable;\n"),
+    dict(
+        id="L5-cow-unaligned", lab=5, file="lib/fork.cc",
+        mistake="uses the fault address itself, not its page",
+        find="    uintptr_t va = utf->fault_va & ~uintptr_t(4095);\n",
+        replace="    uintptr_t va = utf->fault_va;\n"),
+    dict(
+        id="L5-cow-half-copy", lab=5, file="lib/fork.cc",
+        mistake="shares the frame writable instead of copying (remaps the same page with write)",
+        find="    if (int64_t r = copy_page(0, va, cow_scratch_va, perm); r < 0) {\n",
+        replace="    if (int64_t r = sys_page_map(0, va, 0, va, perm & ~perm_writable); r < 0) {\n"),
+
+    # load_segments (lib/spawn.cc)
+    dict(
+        id="L5-elf-no-filesz-check", lab=5, file="lib/spawn.cc",
+        mistake="copies memsz bytes from the file instead of filesz (garbage where the bss should be zero)",
+        find="        uintptr_t file_end = ph.vaddr + ph.filesz;\n",
+        replace="        uintptr_t file_end = ph.vaddr + ph.memsz;\n"),
+    dict(
+        id="L5-elf-last-page-missed", lab=5, file="lib/spawn.cc",
+        mistake="stops one page short when the segment ends mid-page",
+        find="va < ph.vaddr + ph.memsz; va += 4096) {\n",
+        replace="va + 4096 <= ph.vaddr + ph.memsz; va += 4096) {\n"),
+    dict(
+        id="L5-elf-all-writable", lab=5, file="lib/spawn.cc",
+        mistake="maps text no-execute (reads the flags the wrong way round)",
+        find="((ph.flags & elf::segment_execute) ? 0 : perm_no_execute)",
+        replace="((ph.flags & elf::segment_execute) ? perm_no_execute : 0)"),
+    dict(
+        id="L5-elf-offset-ignored", lab=5, file="lib/spawn.cc",
+        mistake="copies from the start of the segment's bytes, ignoring where in the page the segment starts",
+        find="image + ph.offset + (from - ph.vaddr), to - from);",
+        replace="image + ph.offset, to - from);"),
 ]

@@ -11,6 +11,7 @@ const char* error_name(int code) {
     case E_PERM: return "permission denied";
     case E_NO_FREE_ENV: return "no free environment";
     case E_BUSY: return "frame not free";
+    case E_IPC_NOT_RECV: return "receiver not waiting";
     default: return "unknown error";
     }
 }

@@ -23,7 +23,7 @@ namespace {
 constexpr uint64_t scratch_perm = perm_present | perm_user | perm_writable;
 
 // Where the loader fills the page the child will see at va.
-uintptr_t scratch_of(uintptr_t va, uintptr_t lowest) { return spawn_scratch_base + (va - lowest); }
+[[maybe_unused]] uintptr_t scratch_of(uintptr_t va, uintptr_t lowest) { return spawn_scratch_base + (va - lowest); }
 
 void unmap_scratch() {
     uvpt::for_each_mapped(spawn_scratch_base, spawn_scratch_base + spawn_scratch_size,
