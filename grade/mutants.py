@@ -692,6 +692,16 @@ MUTANTS = [
         find="    if (dstva != ipc_no_page)\n        if (int r = guard::user_page(dstva); r < 0) return r;\n",
         replace=""),
     dict(
+        id="L5-recv-not-receiving", lab=5, file="kern/ipc.cc",
+        mistake="parks the receiver as not_runnable, which a sender cannot tell from any other sleeper",
+        find="    e.status = EnvStatus::receiving;\n",
+        replace="    e.status = EnvStatus::not_runnable;\n"),
+    dict(
+        id="L5-recv-dstva-forgotten", lab=5, file="kern/ipc.cc",
+        mistake="checks dstva but never records it, so a sender sees the last one (or none)",
+        find="    e.ipc.dstva = dstva;\n",
+        replace=""),
+    dict(
         id="L5-send-not-waiting-ok", lab=5, file="kern/ipc.cc",
         mistake="delivers to an env whether or not it is waiting in ipc_recv",
         find="    if (receiver->status != EnvStatus::receiving) return E_IPC_NOT_RECV;\n",
@@ -725,9 +735,9 @@ MUTANTS = [
         replace=""),
     dict(
         id="L5-send-perm-not-reported", lab=5, file="kern/ipc.cc",
-        mistake="reports the perm asked for even when no page was bound",
+        mistake="never reports the perm granted (the receiver's r10 keeps whatever it held)",
         find="    receiver->tf.r10 = granted;\n",
-        replace="    receiver->tf.r10 = perm;\n"),
+        replace="    (void) granted;\n"),
     dict(
         id="L5-send-perm-without-page", lab=5, file="kern/ipc.cc",
         mistake="ignores perm when no page is sent instead of refusing a nonzero one",
@@ -761,12 +771,12 @@ MUTANTS = [
         id="L5-dup-sfork-shares-nothing", lab=5, file="lib/fork.cc",
         mistake="ignores the sharing policy: sfork is just fork",
         find=" || (sharing == Sharing::share && !(perm & perm_cow))",
-        replace=""),
+        replace=" || (sharing == Sharing::share && false)"),
     dict(
         id="L5-dup-readonly-cow", lab=5, file="lib/fork.cc",
         mistake="marks read-only pages copy-on-write too",
         find="    if (!writable || (perm & perm_share)",
-        replace="    if ((perm & perm_share)"),
+        replace="    if ((!writable && (perm & perm_share))"),
 
     # cow_fault (lib/fork.cc)
     dict(

@@ -50,7 +50,8 @@ constexpr uint64_t env_not_runnable = 2;
 // must be 0), and switches straight to the receiver. The sender stays
 // runnable and gets 0. Errors: E_IPC_NOT_RECV (envid is not waiting),
 // E_BAD_ENV, E_INVAL (a bad va or perm, or a page for a receiver that asked
-// for none), E_PERM (an amplification); nothing is delivered on an error.
+// for none), E_PERM (an amplification), E_NO_MEM (no frame for the
+// receiver's page table); nothing is delivered on an error.
 // The receiver's message comes back in registers, an exception to the
 // rule that only rax changes: rax 0, rsi the sender's id, rdx the value,
 // r10 the perm of the page bound at dstva (0 if none).

@@ -93,7 +93,8 @@ int64_t load_segments(int32_t child, const uint8_t* image, size_t size, uintptr_
     //~ // writable if flags has elf::segment_write, no-execute unless it has
     //~ // elf::segment_execute.
     //~ // - A page the file has no bytes for (bss) needs only a zeroed
-    //~ //   frame: sys_page_alloc(child, va, perm).
+    //~ //   frame: sys_page_alloc(child, va, perm), unless an earlier
+    //~ //   segment already gave it one (its scratch page is mapped).
     //~ // - A page with file bytes: allocate it at scratch_of(va, lowest)
     //~ //   (lowest: the lowest segment's page; also refuse a program
     //~ //   spanning more than spawn_scratch_size), bind the child's va to
