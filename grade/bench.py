@@ -5,6 +5,10 @@ Reports the kernel's size, the boot time to the monitor prompt, and the
 cost in cycles of a null system call and of a page fault delivered to a
 user handler and back (user/bench.cc, rdtsc), under TCG and, where
 /dev/kvm is usable, KVM. TCG cycles are emulated time: only KVM's count.
+Then Lab 5's library OS (user/benchlibos.cc: IPC round trips, fork with 1,
+16 and 256 dirty pages, copy-on-write against eager copy) in instructions:
+TCG with -icount shift=0, where the guest's TSC advances once per
+instruction (a calibration loop shows it), the same on every machine.
 """
 import os
 import re
@@ -40,6 +44,18 @@ def user_costs(accel: str) -> str:
     return f"no result: {killed.group(0) if killed else result.describe()}"
 
 
+def libos_instructions() -> list[str]:
+    harness.ACCEL = "tcg"
+    harness.EXTRA_QEMU_ARGS = ["-icount", "shift=0"]
+    try:
+        result = harness.run("bench-libos", {"prog": "benchlibos", "arg": "1", "idle": "exit"},
+                             timeout=300)
+    finally:
+        harness.EXTRA_QEMU_ARGS = []
+    lines = re.findall(r"^bench: (.*)$", result.output, re.M)
+    return [line.replace("ticks", "instructions") for line in lines] or [f"no result: {result.describe()}"]
+
+
 def main() -> None:
     image = harness.KERNEL_IMAGE.stat().st_size
     elf = harness.KERNEL_ELF.stat().st_size
@@ -57,6 +73,8 @@ def main() -> None:
         print(f"boot to monitor prompt, {accel}: median {statistics.median(times):.3f} s "
               f"(min {min(times):.3f}, max {max(times):.3f}, {RUNS} runs)")
         print(f"{accel}: {user_costs(accel)}")
+    for line in libos_instructions():
+        print(f"library OS, tcg -icount: {line}")
 
 
 if __name__ == "__main__":

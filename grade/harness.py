@@ -35,6 +35,8 @@ TIMEOUT_SCALE = float(os.environ.get("EXOKIT_TIMEOUT_SCALE", "1"))
 # TCG boots in a fraction of a second and runs the same on every machine;
 # KVM takes seconds to start, and on some hosts mis-runs ring 3.
 ACCEL = os.environ.get("EXOKIT_ACCEL", "tcg")
+# More QEMU options for every run (make bench adds -icount).
+EXTRA_QEMU_ARGS: list[str] = []
 MAX_OUTPUT = 256 * 1024
 # Not "localhost": a bare container may have no /etc/hosts to resolve it.
 LOOPBACK = "127.0.0.1"
@@ -150,7 +152,7 @@ class Qemu:
                "-d", "int,cpu_reset", "-D", str(self.workdir / "qemu-debug.log")]
         if self.gdb_port:
             cmd += ["-S", "-gdb", f"tcp:{LOOPBACK}:{self.gdb_port}"]
-        return cmd
+        return cmd + EXTRA_QEMU_ARGS
 
     def start(self) -> "Qemu":
         if not KERNEL_IMAGE.exists():
