@@ -9,6 +9,9 @@ GDB        := gdb
 # Found when a recipe runs, so that it sees what tools/deps.sh just installed.
 PYTHON     = $$(tools/find-python.sh)
 
+# Parallel builds inside `make test` (a plain `make` is as you ask).
+NPROC      := $(shell nproc 2>/dev/null || echo 2)
+
 # A per-user GDB port, so two people on one machine do not collide.
 GDBPORT    := $(shell expr `id -u` % 5000 + 25000)
 
@@ -249,13 +252,13 @@ grade: deps
 # unit tests and the grader, and a failing test is a score, not an error.
 test: deps
 ifneq ($(wildcard grade/handout_check.py),)
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/exokit-handout
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests $(BUILD)/exokit-handout
 	$(BUILD)/unit-tests
 	EXOKIT_SAN= $(PYTHON) grade/run.py --kit --require-full
 	EXOKIT_SAN=1 $(PYTHON) grade/run.py --kit --require-full
 	EXOKIT_SAN= $(PYTHON) grade/handout_check.py
 else
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests
 	-$(BUILD)/unit-tests --gtest_brief=1
 	$(PYTHON) grade/run.py
 endif

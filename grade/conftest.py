@@ -54,7 +54,7 @@ def pytest_configure(config):
         BUILD_STATUS.write_text(json.dumps({"ok": False, "output": NO_SUBMISSION, "seconds": 0}))
         return
     started = time.monotonic()
-    proc = subprocess.run(["make", "-s", "-C", str(ROOT), "all"] + (["SAN=1"] if SAN else []),
+    proc = subprocess.run(["make", "-s", f"-j{os.cpu_count() or 2}", "-C", str(ROOT), "all"] + (["SAN=1"] if SAN else []),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     BUILD_STATUS.write_text(json.dumps({
         "ok": proc.returncode == 0, "output": proc.stdout[-6000:],

@@ -8,6 +8,7 @@ students keep their own code makes it (`make handout FROM=...`), carrying
 a student's earlier-lab files forward: those of a student who solved
 every earlier lab exactly as the reference does. `make test` runs this."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -92,7 +93,7 @@ def check(lab: int) -> list[str]:
     earlier = editable_files(ROOT, lab - 1) if lab > 1 else []
     if earlier and not all(f in gen.stdout for f in earlier):
         problems.append(f"lab {lab}: carry-forward did not take all of {earlier}:\n{gen.stdout}")
-    build = sh(["make", "-s", "all"], cwd=tree)
+    build = sh(["make", "-s", f"-j{os.cpu_count() or 2}", "all"], cwd=tree)
     if build.returncode:
         return [f"lab {lab}: the handout does not build:\n{build.stdout[-3000:]}"]
     student_test = sh(["make", "-n", "test"], cwd=tree)
