@@ -50,6 +50,16 @@ def env_ends():
     return ends
 
 
+def audit_report():
+    """The frame-table audit's verdict (kern/audit.hh's audit_report): how
+    many runs, how many failed, and the first problem found."""
+    first = "audit_report.first."
+    return {"runs": value("audit_report.runs"), "failures": value("audit_report.failures"),
+            "problem": value("(unsigned)" + first + "problem"), "frame": value(first + "frame"),
+            "owner": value(first + "owner"), "expected": value(first + "expected"),
+            "found": value(first + "found"), "mapper": value(first + "mappers[0]")}
+
+
 def pte_of(pml4, va):
     """The last-level entry for va in the page table rooted at pml4 (a
     physical address), or 0 if some level is missing."""

@@ -76,11 +76,7 @@ watched = {}
 for hit in reports:
     if hit["kind"] == 2:
         watched[str(hit["a"])] = frame(hit["a"])
-audit = {"runs": value("audit_report.runs"), "failures": value("audit_report.failures"),
-         "problem": value("(unsigned)audit_report.first.problem"),
-         "frame": value("audit_report.first.frame"), "owner": value("audit_report.first.owner"),
-         "expected": value("audit_report.first.expected"), "found": value("audit_report.first.found"),
-         "mapper": value("audit_report.first.mappers[0]")}
+audit = audit_report()
 report({"stages": stages, "reports": reports, "ends": env_ends(), "audit": audit, "watched": watched})
 gdb.execute("delete")
 gdb.execute("detach")

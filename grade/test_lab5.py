@@ -48,11 +48,7 @@ while len(stages) < 2 and len(hits) < 64:
     if hit["kind"] == %d:
         hit["pte"] = pte_of(value("current_env->pml4"), hit["a"])
     hits.append(hit)
-audit = {"runs": value("audit_report.runs"), "failures": value("audit_report.failures"),
-         "problem": value("(unsigned)audit_report.first.problem"),
-         "frame": value("audit_report.first.frame"), "owner": value("audit_report.first.owner"),
-         "expected": value("audit_report.first.expected"), "found": value("audit_report.first.found"),
-         "mapper": value("audit_report.first.mappers[0]")}
+audit = audit_report()
 report({"stages": stages, "hits": hits, "ends": env_ends(), "audit": audit})
 gdb.execute("delete")
 gdb.execute("detach")

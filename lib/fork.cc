@@ -91,14 +91,18 @@ int64_t duppage(int32_t child, uintptr_t va, uint64_t pte, Sharing sharing) {
     // END LAB 5
 }
 
-int32_t fork_with(Sharing (*policy)(uintptr_t va)) {
+// What fork does with each of our pages (but the exception stack): gives
+// child that page, one way or another. 0 or an error.
+using PagePolicy = int64_t (*)(int32_t child, uintptr_t va, uint64_t pte);
+
+int32_t fork_with(PagePolicy give) {
     if (int r = set_pgfault_handler(cow_fault); r < 0) return r;
     int64_t child = sys_exofork();
     if (child <= 0) return static_cast<int32_t>(child);   // 0: we are the child
     auto id = static_cast<int32_t>(child);
     int64_t r = 0;
     uvpt::for_each_mapped(user_bottom, user_top, [&](uintptr_t va, uint64_t pte) {
-        if (r == 0 && va != exception_stack_bottom) r = duppage(id, va, pte, policy(va));
+        if (r == 0 && va != exception_stack_bottom) r = give(id, va, pte);
     });
     // The exception stack is copied now, never shared: the copy-on-write
     // handler runs on it, so a fault there could not be handled.
@@ -112,35 +116,23 @@ int32_t fork_with(Sharing (*policy)(uintptr_t va)) {
     return id;
 }
 
-Sharing everything_cow(uintptr_t) { return Sharing::copy_on_write; }
-Sharing all_but_stack(uintptr_t va) {
-    return va >= user_stack_bottom && va < user_stack_top ? Sharing::copy_on_write : Sharing::share;
+int64_t everything_cow(int32_t child, uintptr_t va, uint64_t pte) {
+    return duppage(child, va, pte, Sharing::copy_on_write);
+}
+int64_t all_but_stack(int32_t child, uintptr_t va, uint64_t pte) {
+    bool stack = va >= user_stack_bottom && va < user_stack_top;
+    return duppage(child, va, pte, stack ? Sharing::copy_on_write : Sharing::share);
+}
+// Read-only and shared pages need no copy; a copy-on-write page is ours to
+// write once copied.
+int64_t copy_now(int32_t child, uintptr_t va, uint64_t pte) {
+    uint64_t perm = request_bits(pte);
+    if (!(perm & (perm_writable | perm_cow)) || (perm & perm_share)) return sys_page_map(0, va, child, va, perm);
+    return copy_page(child, va, copy_scratch_va, (perm & ~perm_cow) | perm_writable);
 }
 
 }  // namespace
 
 int32_t fork() { return fork_with(everything_cow); }
 int32_t sfork() { return fork_with(all_but_stack); }
-
-int32_t fork_eager() {
-    if (int r = set_pgfault_handler(cow_fault); r < 0) return r;
-    int64_t child = sys_exofork();
-    if (child <= 0) return static_cast<int32_t>(child);
-    auto id = static_cast<int32_t>(child);
-    int64_t r = 0;
-    uvpt::for_each_mapped(user_bottom, user_top, [&](uintptr_t va, uint64_t pte) {
-        if (r < 0) return;
-        uint64_t perm = request_bits(pte);
-        // Read-only and shared pages need no copy; a copy-on-write page is
-        // ours to write once copied.
-        if (!(perm & (perm_writable | perm_cow)) || (perm & perm_share)) r = sys_page_map(0, va, id, va, perm);
-        else r = copy_page(id, va, copy_scratch_va, (perm & ~perm_cow) | perm_writable);
-    });
-    if (r == 0) r = sys_set_upcall(id, reinterpret_cast<uintptr_t>(&pgfault_upcall), exception_stack_top);
-    if (r == 0) r = sys_env_set_status(id, env_runnable);
-    if (r < 0) {
-        sys_env_destroy(id);
-        return static_cast<int32_t>(r);
-    }
-    return id;
-}
+int32_t fork_eager() { return fork_with(copy_now); }
