@@ -23,6 +23,16 @@ def phys_words(pa, count):
     return words(PHYS_MAP_BASE + pa, count)
 
 
+def resume():
+    """Continues from a stop. Stopped at a breakpoint in user code, the CPU
+    would take a pending timer tick before that instruction and hit the
+    breakpoint again on the way back: one report seen twice. So step past
+    it first (QEMU single-steps with interrupts held off)."""
+    if value("$cs") & 3 == 3:
+        gdb.execute("stepi", to_string=True)
+    gdb.execute("continue")
+
+
 def checkpoint():
     """Runs to the next selftest_checkpoint(stage, value); returns both."""
     gdb.execute("continue")

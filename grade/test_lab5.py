@@ -38,7 +38,7 @@ if %d:
 checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
 stages, hits = [], []
 while len(stages) < 2 and len(hits) < 64:
-    gdb.execute("continue")
+    resume()
     if value("$pc") == checkpoint_pc:
         stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
         if stages[-1][0] in (0x1D1E, 0xE1):

@@ -31,7 +31,9 @@ void write(const char* s, size_t n) {
 
 char get() {
     int c;
-    while ((c = serial::try_get()) < 0) x86::pause();
+    // Idle until the next interrupt (a timer tick at most a millisecond
+    // away) rather than spin: the monitor waits for people.
+    while ((c = serial::try_get()) < 0) x86::wait_for_interrupt();
     return static_cast<char>(c);
 }
 

@@ -7,6 +7,7 @@
 #include "kern/kernel_vm.hh"
 #include "kern/memlayout.hh"
 #include "kern/sched.hh"
+#include "kern/slices.hh"
 #include "kern/usermem.hh"
 #include "kern/x86.hh"
 #include "lib/abi.hh"
@@ -102,6 +103,7 @@ void release(Env& e) {
     pt.for_each_user_mapping([&](uintptr_t, uint64_t entry) { frames::decref(pte::address(entry)); });
     pt.free_user_tables(true);
     fpu::forget(e.fpu);
+    slices::env_ended(e);
     e.status = EnvStatus::free;
     e.pml4 = 0;
     if (current_env == &e) current_env = nullptr;
@@ -157,6 +159,7 @@ int alloc_env(EnvId parent, Env** out) {
     e->tf.ss = gdt::user_data;
     e->tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
     fpu::reset(e->fpu);
+    slices::env_started(*e);
     *out = e;
     return 0;
 }

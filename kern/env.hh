@@ -9,9 +9,7 @@
 #include "kern/userprogs.hh"
 #include "lib/abi.hh"
 
-constexpr size_t max_envs = 1024;
-constexpr unsigned env_index_bits = 10;   // log2(max_envs)
-static_assert(max_envs == size_t(1) << env_index_bits);
+// max_envs and env_index_bits are in lib/abi.hh: SliceTable is indexed by env.
 
 // An id is (generation << env_index_bits) | slot: a slot reused for a new
 // env gets a new id, so a stale id is refused rather than reaching it.
@@ -22,11 +20,26 @@ using EnvId = int32_t;
 // in SYS_ipc_recv until a sender delivers (Lab 5).
 enum class EnvStatus : uint32_t { free = 0, runnable, running, not_runnable, receiving };
 
-// The entry points through which the kernel enters the library OS. Labs 6
-// and 7 add more upcalls here.
+// The entry points through which the kernel enters the library OS. Lab 7
+// adds more upcalls here.
 struct EnvUpcalls {
     uintptr_t fault_entry;  // exceptions (page faults); 0 = none registered
     uintptr_t stack_top;    // the top of the exception stack
+    // Lab 6: the ends and starts of its time slices (lib/abi.hh, "Time
+    // slices"). 0 = the kernel saves and restores its registers.
+    uintptr_t epilogue_entry;
+    uintptr_t prologue_entry;
+    uintptr_t save_area;    // where the interrupted state goes: a UTrapFrame
+};
+
+// The CPU (Lab 6): the kernel's side of an env's time slices. What the env
+// may read (its slots, borrowed ticks, overruns) is in slice_table.env
+// (kern/slices.hh), indexed by env_index(id).
+struct EnvCpu {
+    bool borrowing;          // in its epilogue, on its next slice's time
+    bool enter_prologue;     // its epilogue yielded: start its next slice at the prologue
+    uint32_t epilogue_ticks; // ticks since its epilogue was entered
+    uint32_t owed;           // ticks to cut from its next slice from the vector
 };
 
 // Protected control transfer (Lab 5): where a waiting receiver lets a
@@ -51,6 +64,8 @@ struct Env {
     EnvUpcalls upcalls;
     // IPC.
     EnvIpc ipc;
+    // The CPU.
+    EnvCpu cpu;
 
     PageTable page_table() const;
     bool alive() const { return status != EnvStatus::free; }
@@ -65,6 +80,7 @@ enum class EnvEndHow : uint32_t {
     no_exception_stack = 4,  // the fault frame does not fit a writable stack
     destroyed = 5,           // SYS_env_destroy; detail = who asked
     noncanonical_rip = 6,    // it would resume at a non-canonical rip; detail = that rip
+    bad_save_area = 7,       // Lab 6: its slice save area is not writable; detail = its address
 };
 
 struct EnvEnd {

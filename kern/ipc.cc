@@ -53,7 +53,7 @@ int64_t send(Env& e, uint64_t to, uint64_t value, uintptr_t srcva, uint64_t perm
     receiver->tf.r10 = granted;
     receiver->status = EnvStatus::runnable;
     e.tf.rax = 0;
-    env::run(*receiver);   // the direct switch; e stays runnable
+    sched::hand_off(*receiver);   // the direct switch; e stays runnable
     // STUB LAB 5
     //~ // LAB 5: your code here, in this order (lib/abi.hh, "IPC", is the
     //~ // contract):
@@ -67,7 +67,8 @@ int64_t send(Env& e, uint64_t to, uint64_t value, uintptr_t srcva, uint64_t perm
     //~ //    does, and env::map_frame into the receiver at its dstva;
     //~ // 5. deliver into the receiver's saved registers (rax 0, rsi e's
     //~ //    id, rdx value, r10 the perm granted or 0), make it runnable,
-    //~ //    set e's rax to 0, and switch to it with env::run (no return).
+    //~ //    set e's rax to 0, and switch to it with sched::hand_off (no
+    //~ //    return: the receiver gets the rest of e's time slice).
     //~ // Nothing may change before the last check has passed.
     //~ (void) e, (void) to, (void) value, (void) srcva, (void) perm;
     //~ return E_NO_SYS;

@@ -3,6 +3,7 @@
 #include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/memlayout.hh"
+#include "kern/slices.hh"
 #include "kern/userprogs.hh"
 #include "kern/x86.hh"
 #include "lib/string.hh"
@@ -125,6 +126,18 @@ int expose_programs(PageTable& pt) {
     return 0;
 }
 
+// Lab 6: the slice vector and every env's CPU counters, read-only, in
+// place: the kernel updates them and every env sees the update.
+int expose_slice_table(PageTable& pt) {
+    uintptr_t table = reinterpret_cast<uintptr_t>(&slice_table);
+    for (size_t off = 0; off < sizeof slice_table; off += 4096) {
+        if (int r = pt.map(slice_table_view + off, table + off - kernbase, pte::user | pte::global | pte::no_execute);
+            r < 0)
+            return r;
+    }
+    return 0;
+}
+
 int init() {
     uintptr_t root = alloc_table(owner_kernel);
     if (!root) return E_NO_MEM;
@@ -134,6 +147,7 @@ int init() {
     if (int r = map_kernel(pt); r < 0) return r;
     if (int r = expose_frame_table(pt); r < 0) return r;
     if (int r = expose_programs(pt); r < 0) return r;
+    if (int r = expose_slice_table(pt); r < 0) return r;
     asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
     kernel_pml4 = root;
     return 0;

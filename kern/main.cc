@@ -15,6 +15,7 @@
 #include "kern/userprogs.hh"
 #include "kern/env.hh"
 #include "kern/sched.hh"
+#include "kern/slices.hh"
 #include "kern/trap.hh"
 
 constinit BootArgs boot_args;
@@ -77,6 +78,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t multiboot_info
     if (test) selftest::run(test, selftest::Stage::memory);
 
     cpu::init();
+    slices::init();
     traps::init();
     if (const char* prog = boot_args.get("prog")) start_first_program(prog);
     monitor::run();

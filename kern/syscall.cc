@@ -7,6 +7,7 @@
 #include "kern/frames.hh"
 #include "kern/sched.hh"
 #include "kern/serial.hh"
+#include "kern/slices.hh"
 #include "kern/usermem.hh"
 #include "kern/gdt.hh"
 #include "kern/x86.hh"
@@ -135,6 +136,40 @@ int64_t sys_env_set_trapframe(Env& e, uint64_t id, uintptr_t regs_va) {
     return 0;
 }
 
+// Lab 6. Slots for the caller or a child; the vector decides when they run.
+int64_t sys_slice_alloc(uint64_t id, uint64_t slot) {
+    Env* target;
+    if (int r = lookup_target(id, &target); r < 0) return r;
+    return slices::alloc(*target, slot);
+}
+
+int64_t sys_slice_free(uint64_t id, uint64_t slot) {
+    Env* target;
+    if (int r = lookup_target(id, &target); r < 0) return r;
+    return slices::free(*target, slot);
+}
+
+// Entries are checked when a slice uses them, as for the fault upcall (the
+// library OS may map them later); their shape is checked now. All three 0
+// give the kernel's default save and restore back; a prologue needs an
+// epilogue (it restores what an epilogue saved), and an epilogue needs a
+// save area in the user half, 8-aligned.
+int64_t sys_set_slice_upcalls(uint64_t id, uintptr_t epilogue, uintptr_t prologue, uintptr_t save_area) {
+    Env* target;
+    if (int r = lookup_target(id, &target); r < 0) return r;
+    if (epilogue == 0) {
+        if (prologue != 0 || save_area != 0) return E_INVAL;
+    } else if (epilogue >= user_top || prologue >= user_top || save_area == 0 || save_area % 8 != 0 ||
+               save_area >= user_top || sizeof(UTrapFrame) > user_top - save_area) {
+        return E_INVAL;
+    }
+    target->upcalls.epilogue_entry = epilogue;
+    target->upcalls.prologue_entry = prologue;
+    target->upcalls.save_area = save_area;
+    if (!prologue) target->cpu.enter_prologue = false;
+    return 0;
+}
+
 }  // namespace
 
 void dispatch_syscall(Env& e) {
@@ -162,9 +197,7 @@ void dispatch_syscall(Env& e) {
         }
         break;
     }
-    case SYS_yield:
-        tf.rax = 0;
-        sched::run_next();
+    case SYS_yield: sched::yield(e);
     case SYS_page_alloc: result = sys_page_alloc(tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
     case SYS_page_unmap: result = sys_page_unmap(tf.rdi, tf.rsi); break;
     case SYS_set_upcall:
@@ -177,6 +210,10 @@ void dispatch_syscall(Env& e) {
     // Both switch away on success and set the registers themselves.
     case SYS_ipc_recv: result = ipc::recv(e, tf.rdi); break;
     case SYS_ipc_send: result = ipc::send(e, tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
+    case SYS_slice_alloc: result = sys_slice_alloc(tf.rdi, tf.rsi); break;
+    case SYS_slice_free: result = sys_slice_free(tf.rdi, tf.rsi); break;
+    case SYS_set_slice_upcalls: result = sys_set_slice_upcalls(tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
+    case SYS_yield_to: result = sched::yield_to(e, tf.rdi); break;
     default: result = E_NO_SYS; break;
     }
     tf.rax = static_cast<uint64_t>(result);

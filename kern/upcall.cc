@@ -1,7 +1,30 @@
 #include "kern/upcall.hh"
+#include "kern/gdt.hh"
+#include "kern/slices.hh"
 #include "kern/usermem.hh"
+#include "kern/x86.hh"
 #include "lib/abi.hh"
 #include "lib/error.hh"
+
+bool is_user_code(Env& e, uintptr_t va) {
+    return va && user_mem_check(e, va, 1, 0) == 0 && !(e.page_table().lookup(va).perm & perm_no_execute);
+}
+
+bool on_exception_stack(const Env& e) {
+    uintptr_t top = e.upcalls.stack_top;
+    return top >= exception_stack_size && e.tf.rsp >= top - exception_stack_size && e.tf.rsp <= top;
+}
+
+namespace {
+// How an upcall starts: at entry, on a fresh exception stack (16-aligned,
+// as at a call), rdi = arg, interrupts on and every other flag clear.
+void enter_upcall(Env& e, uintptr_t entry, uint64_t arg) {
+    e.tf.rip = entry;
+    e.tf.rsp = e.upcalls.stack_top & ~uintptr_t(15);
+    e.tf.rdi = arg;
+    e.tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
+}
+}  // namespace
 
 int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     // BEGIN LAB 3
@@ -46,4 +69,66 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     //~ (void) e, (void) fault_va, (void) failure;
     //~ return E_FAULT;
     // END LAB 3
+}
+
+int deliver_epilogue(Env& e, EnvEndHow* failure) {
+    // BEGIN LAB 6
+    if (!e.upcalls.epilogue_entry || on_exception_stack(e)) return 0;
+    if (!is_user_code(e, e.upcalls.epilogue_entry)) {
+        *failure = EnvEndHow::bad_upcall;
+        return E_FAULT;
+    }
+    if (e.upcalls.stack_top < exception_stack_size) {
+        *failure = EnvEndHow::no_exception_stack;
+        return E_FAULT;
+    }
+    const TrapFrame& tf = e.tf;
+    UTrapFrame state{0, 0, timer_vector,
+                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
+                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
+                     tf.rip, tf.rflags, tf.rsp};
+    if (copy_to_user(e, e.upcalls.save_area, &state, sizeof state) < 0) {
+        *failure = EnvEndHow::bad_save_area;
+        return E_FAULT;
+    }
+    enter_upcall(e, e.upcalls.epilogue_entry, e.upcalls.save_area);
+    return 1;
+    // STUB LAB 6
+    //~ // LAB 6: your code here. No epilogue registered
+    //~ // (e.upcalls.epilogue_entry 0), or e in an upcall already
+    //~ // (on_exception_stack): return 0 and the kernel keeps e.tf itself.
+    //~ // Otherwise the entry must be user code (is_user_code; else
+    //~ // *failure = EnvEndHow::bad_upcall) and e must have an exception
+    //~ // stack (e.upcalls.stack_top >= exception_stack_size; else
+    //~ // EnvEndHow::no_exception_stack). Write e.tf as a UTrapFrame, vector
+    //~ // timer_vector, fault_va and error_code 0, to e.upcalls.save_area
+    //~ // with copy_to_user (failing: EnvEndHow::bad_save_area). Return
+    //~ // E_FAULT on any failure, leaving e.tf alone. Then
+    //~ // enter_upcall(e, entry, save area) and return 1.
+    //~ (void) e, (void) failure, (void) enter_upcall;
+    //~ return 0;
+    // END LAB 6
+}
+
+int enter_prologue(Env& e, EnvEndHow* failure) {
+    // BEGIN LAB 6
+    if (!e.cpu.enter_prologue) return 0;
+    e.cpu.enter_prologue = false;
+    if (!is_user_code(e, e.upcalls.prologue_entry)) {
+        *failure = EnvEndHow::bad_upcall;
+        return E_FAULT;
+    }
+    enter_upcall(e, e.upcalls.prologue_entry, e.upcalls.save_area);
+    ++slices::view(e).prologues;
+    return 0;
+    // STUB LAB 6
+    //~ // LAB 6: your code here. Only if e.cpu.enter_prologue (its epilogue
+    //~ // yielded; clear the flag: one prologue a slice): the entry must be
+    //~ // user code (else *failure = EnvEndHow::bad_upcall, return E_FAULT).
+    //~ // Then enter_upcall(e, entry, save area), and count it in
+    //~ // slices::view(e).prologues. Without a prologue the kernel resumes
+    //~ // e.tf: the epilogue, just after its SYS_yield.
+    //~ (void) e, (void) failure;
+    //~ return 0;
+    // END LAB 6
 }

@@ -1,9 +1,26 @@
-// Exceptions as upcalls (Aegis): a page fault in an env that registered an
-// upcall goes straight back to that env, with the fault frame on its own
-// exception stack. The kernel only checks the binding and copies state.
+// Upcalls: the kernel entering a library OS at an entry it registered.
+// Exceptions (Aegis): a page fault in an env that registered an upcall goes
+// straight back to that env, with the fault frame on its own exception
+// stack. Time slices (Lab 6): the epilogue at a slice's end and the
+// prologue at the next one's start. The kernel only checks the binding and
+// copies state.
 #pragma once
 #include "kern/env.hh"
 
 // Redirects e (whose saved state is e.tf) to its page-fault upcall. 0 on
 // success; otherwise the reason the env must be destroyed.
 int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure);
+
+// Whether va is code e could run itself: mapped, user, executable.
+bool is_user_code(Env& e, uintptr_t va);
+// Whether e is running on its exception stack (in an upcall).
+bool on_exception_stack(const Env& e);
+
+// Lab 6. At the end of e's slice: 1 if e.tf now enters its epilogue, 0 if
+// the kernel keeps e's state itself (no epilogue registered, or e is in an
+// upcall on its exception stack), or < 0 with *failure if e must go.
+int deliver_epilogue(Env& e, EnvEndHow* failure);
+// At the start of e's next slice: if its epilogue yielded last time
+// (e.cpu.enter_prologue), points e.tf at its prologue. 0, or < 0 with
+// *failure if e must go.
+int enter_prologue(Env& e, EnvEndHow* failure);

@@ -76,6 +76,9 @@ inline void wrmsr(uint32_t msr, uint64_t v) {
     asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32)));
 }
 inline void pause() { asm volatile("pause"); }
+// Halts until an interrupt, which is taken (the kernel otherwise runs with
+// interrupts off); `sti` holds them off until after `hlt`, so none is lost.
+inline void wait_for_interrupt() { asm volatile("sti; hlt; cli" : : : "memory"); }
 [[noreturn]] inline void halt_forever() {
     for (;;) asm volatile("cli; hlt");
 }

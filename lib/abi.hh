@@ -29,6 +29,11 @@ enum Syscall : uint64_t {
     // Lab 5: protected control transfer (IPC). See "IPC" below.
     SYS_ipc_recv,           // (dstva): wait for a message; it comes back in registers
     SYS_ipc_send,           // (envid, value, srcva, perm): E_IPC_NOT_RECV unless envid waits
+    // Lab 6: the CPU as a vector of time slices. See "Time slices" below.
+    SYS_slice_alloc,        // (envid, slot or slot_any) -> the slot now envid's
+    SYS_slice_free,         // (envid, slot): a slot envid owns
+    SYS_set_slice_upcalls,  // (envid, epilogue, prologue, save_area); 0s = the kernel's default
+    SYS_yield_to,           // (envid): the rest of this slice to a runnable env
     SYS_count
 };
 
@@ -163,6 +168,72 @@ struct ProgramDirectory {
     ProgramEntry programs[program_directory_size / sizeof(ProgramEntry) - 1];
 };
 static_assert(sizeof(ProgramDirectory) == program_directory_size);
+
+// Time slices (Lab 6, after Aegis). The CPU is a vector of slice_slots
+// slots, run in vector order, each for slice_ticks timer ticks; an env runs
+// only in the slots it owns (or when another env hands it the rest of a
+// slice: SYS_yield_to, or an IPC send). Every new env gets one free slot,
+// if there is one, so that a program that never asks still runs.
+//
+// At the end of a slice the kernel upcalls the env's epilogue, if it
+// registered one: it writes the interrupted state (a UTrapFrame, vector
+// timer_vector) into the env's save area and enters the epilogue with
+// rsp at the top of the exception stack and rdi = the save area. The
+// epilogue saves what it likes and calls SYS_yield, which ends it. Its
+// time is borrowed: every tick it takes is cut from the env's next slice.
+// An epilogue still running after epilogue_budget ticks is switched off by
+// force (the kernel keeps its registers and resumes them at the env's next
+// slice; the overrun is counted). When the next slice starts, an env whose
+// epilogue yielded is entered at its prologue (rsp and rdi as for the
+// epilogue) to restore its own context; with no prologue the kernel
+// resumes the epilogue after its SYS_yield. Whenever the kernel saved the
+// state itself (no epilogue, a forced switch, a slice that ended while the
+// env ran on its exception stack, a plain SYS_yield) it resumes that state,
+// never the prologue. SYS_yield_to from an epilogue is E_INVAL: an
+// epilogue has no slice left to give.
+constexpr size_t slice_slots = 64;
+constexpr uint64_t slot_any = ~0ull;
+constexpr uint64_t timer_vector = 32;
+constexpr uintptr_t slice_table_view = 0xFFFFFB0000000000ull;
+
+// Environments: ids and the index in the kernel's table (and in
+// SliceTable::env below) that an id names.
+constexpr size_t max_envs = 1024;
+constexpr unsigned env_index_bits = 10;   // log2(max_envs)
+static_assert(max_envs == size_t(1) << env_index_bits);
+constexpr size_t env_index(int32_t id) { return static_cast<uint32_t>(id) & (max_envs - 1); }
+
+// What the kernel keeps about one env's use of the CPU, read-only.
+struct EnvCpuView {
+    int32_t env_id;          // the env this entry describes now (0: none)
+    uint32_t slots;          // slots it owns
+    uint32_t in_epilogue;    // 1 from its epilogue's entry until it yields
+    uint32_t borrowed;       // ticks its last epilogue took from its next slice
+    uint32_t overruns;       // epilogues the kernel switched off by force
+    uint32_t slice_length;   // ticks its last slice from the vector was given
+    uint32_t epilogue_ticks; // ticks that arrived in its epilogues (counted, never delivered)
+    uint32_t unused;
+    uint64_t slices;         // slices it started from its own slots
+    uint64_t epilogues;      // epilogue upcalls
+    uint64_t prologues;      // prologue upcalls
+    uint64_t handoffs;       // times another env handed it a slice (yield_to, IPC)
+};
+static_assert(sizeof(EnvCpuView) == 64);
+
+struct SliceTable {
+    uint64_t ticks;          // timer ticks since boot
+    uint64_t turns;          // slices started from the vector
+    uint64_t handoffs;       // directed switches: SYS_yield_to and IPC sends
+    uint32_t current_slot;   // the slot whose slice is running
+    uint32_t slice_left;     // ticks left in it
+    uint32_t slice_ticks;    // a full slice
+    uint32_t epilogue_budget;// an epilogue's ticks before the forced switch
+    uint32_t ticks_per_second;
+    uint32_t slot_count;     // slice_slots
+    int32_t owner[slice_slots];  // an env id, or owner_free
+    uint8_t pad[4096 - 48 - 4 * slice_slots];
+    EnvCpuView env[max_envs];    // by env_index(id)
+};
 
 // Page-fault error code bits.
 constexpr uint64_t fault_present = 1;   // a protection violation, not a missing page

@@ -10,8 +10,9 @@ const char* error_name(int code) {
     case E_NO_SYS: return "no such system call";
     case E_PERM: return "permission denied";
     case E_NO_FREE_ENV: return "no free environment";
-    case E_BUSY: return "frame not free";
+    case E_BUSY: return "already taken";
     case E_IPC_NOT_RECV: return "receiver not waiting";
+    case E_NO_SLOT: return "no free time slice";
     default: return "unknown error";
     }
 }

@@ -12,8 +12,9 @@ enum Error : int {
     E_NO_SYS = -5,     // no such system call
     E_PERM = -6,       // not allowed to touch that resource
     E_NO_FREE_ENV = -7,
-    E_BUSY = -8,       // the frame asked for is not free
+    E_BUSY = -8,       // the frame or time slice asked for is taken
     E_IPC_NOT_RECV = -9,  // the target of ipc_send is not waiting in ipc_recv
+    E_NO_SLOT = -10,   // no free time slice (Lab 6)
 };
 
 const char* error_name(int code);

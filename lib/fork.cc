@@ -3,6 +3,7 @@
 #include "lib/error.hh"
 #include "lib/layout.hh"
 #include "lib/pgfault.hh"
+#include "lib/slices.hh"
 #include "lib/string.hh"
 #include "lib/syscall.hh"
 #include "lib/uvpt.hh"
@@ -108,6 +109,7 @@ int32_t fork_with(PagePolicy give) {
     // handler runs on it, so a fault there could not be handled.
     if (r == 0) r = copy_page(id, exception_stack_bottom, copy_scratch_va, request_bits(uvpt::pte_of(exception_stack_bottom)));
     if (r == 0) r = sys_set_upcall(id, reinterpret_cast<uintptr_t>(&pgfault_upcall), exception_stack_top);
+    if (r == 0) r = slices::inherit(id);
     if (r == 0) r = sys_env_set_status(id, env_runnable);
     if (r < 0) {
         sys_env_destroy(id);

@@ -23,3 +23,8 @@ constexpr size_t spawn_scratch_size = size_t(1) << 30;
 // user_stack_top); sfork shares everything else.
 constexpr uintptr_t user_stack_bottom = user_stack_top - user_stack_pages * 4096;
 constexpr uintptr_t exception_stack_bottom = exception_stack_top - exception_stack_size;
+// Lab 6's slice save area (lib/slices.hh): the bottom of the exception
+// stack page, which fork copies at once and never makes copy-on-write (the
+// kernel writes the save area, and a kernel write does not fault into our
+// copy-on-write handler: it just fails).
+constexpr uintptr_t slice_save_va = exception_stack_bottom;

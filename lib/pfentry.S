@@ -22,7 +22,15 @@ pgfault_upcall:
     cld
     mov %rsp, %rdi              # the handler argument: the frame
     call *pgfault_handler(%rip) # rsp is 16-aligned here, as the ABI wants
+    # Falls through: the frame is at (%rsp) again.
 
+# resume_frame: resumes the state in the UTrapFrame at (%rsp), with no
+# system call. Lab 6's slice upcalls (lib/sliceentry.S) and threads
+# (lib/threadswitch.S) end here too, after copying a frame onto the
+# exception stack.
+.globl resume_frame
+.type resume_frame, @function
+resume_frame:
 # BEGIN LAB 3
     # Push the trap-time rip onto the trap-time stack by hand, and make the
     # frame say so: the final `pop %rsp; ret` then lands on the faulting
@@ -67,3 +75,4 @@ pgfault_upcall:
 #~ ud2
 # END LAB 3
 .size pgfault_upcall, . - pgfault_upcall
+.size resume_frame, . - resume_frame

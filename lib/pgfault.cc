@@ -27,19 +27,30 @@ static_assert(offsetof(UTrapFrame, rsp) == 20 * 8);  // UTF_RSP
 // C linkage comes from the declaration in lib/pgfault.hh.
 PageFaultHandler pgfault_handler = nullptr;
 
-int set_pgfault_handler(PageFaultHandler h) {
-    static bool registered = false;
-    // Store first: once the upcall is registered, a fault may arrive at
-    // any time and the trampoline calls whatever is here.
-    pgfault_handler = h;
-    if (registered) return 0;
+namespace {
+bool stack_mapped = false, upcall_registered = false;
+}
 
+int exception_stack_ready() {
+    if (stack_mapped) return 0;
     // No execute: nothing should ever run from the exception stack.
     int64_t r = sys_page_alloc(0, exception_stack_top - exception_stack_size,
                                perm_present | perm_user | perm_writable | perm_no_execute);
     if (r < 0) return static_cast<int>(r);
-    r = sys_set_upcall(0, reinterpret_cast<uintptr_t>(&pgfault_upcall), exception_stack_top);
+    // Lab 6's slice upcalls need the stack with no fault handler yet.
+    if (!upcall_registered && (r = sys_set_upcall(0, 0, exception_stack_top)) < 0) return static_cast<int>(r);
+    stack_mapped = true;
+    return 0;
+}
+
+int set_pgfault_handler(PageFaultHandler h) {
+    // Store first: once the upcall is registered, a fault may arrive at
+    // any time and the trampoline calls whatever is here.
+    pgfault_handler = h;
+    if (upcall_registered) return 0;
+    if (int r = exception_stack_ready(); r < 0) return r;
+    int64_t r = sys_set_upcall(0, reinterpret_cast<uintptr_t>(&pgfault_upcall), exception_stack_top);
     if (r < 0) return static_cast<int>(r);
-    registered = true;
+    upcall_registered = true;
     return 0;
 }

@@ -14,6 +14,10 @@ using PageFaultHandler = void (*)(UTrapFrame*);
 // (map the page, say) or never return (exit).
 int set_pgfault_handler(PageFaultHandler h);
 
+// Maps the exception stack (exception_stack_top, lib/abi.hh) and tells the
+// kernel where it is, once; every upcall runs on it. 0 or an Error.
+int exception_stack_ready();
+
 extern "C" {
 // The assembly entry the kernel jumps to; never call it directly.
 void pgfault_upcall();

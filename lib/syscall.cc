@@ -77,3 +77,17 @@ int64_t sys_ipc_recv(uintptr_t dstva, IpcMessage* msg) {
 int64_t sys_ipc_send(int32_t envid, uint64_t value, uintptr_t srcva, uint64_t perm) {
     return syscall(SYS_ipc_send, static_cast<int64_t>(envid), value, srcva, perm);
 }
+
+int64_t sys_slice_alloc(int32_t envid, uint64_t slot) {
+    return syscall(SYS_slice_alloc, static_cast<int64_t>(envid), slot);
+}
+
+int64_t sys_slice_free(int32_t envid, uint64_t slot) {
+    return syscall(SYS_slice_free, static_cast<int64_t>(envid), slot);
+}
+
+int64_t sys_set_slice_upcalls(int32_t envid, uintptr_t epilogue, uintptr_t prologue, uintptr_t save_area) {
+    return syscall(SYS_set_slice_upcalls, static_cast<int64_t>(envid), epilogue, prologue, save_area);
+}
+
+int64_t sys_yield_to(int32_t envid) { return syscall(SYS_yield_to, static_cast<int64_t>(envid)); }

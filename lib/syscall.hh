@@ -46,3 +46,10 @@ struct IpcMessage {
 // refused; nothing was waited for).
 int64_t sys_ipc_recv(uintptr_t dstva, IpcMessage* msg);
 int64_t sys_ipc_send(int32_t envid, uint64_t value, uintptr_t srcva, uint64_t perm);
+
+// Lab 6: time slices (lib/abi.hh, "Time slices"; lib/slices.hh reads the
+// vector and registers the library's own upcalls).
+int64_t sys_slice_alloc(int32_t envid, uint64_t slot = slot_any);
+int64_t sys_slice_free(int32_t envid, uint64_t slot);
+int64_t sys_set_slice_upcalls(int32_t envid, uintptr_t epilogue, uintptr_t prologue, uintptr_t save_area);
+int64_t sys_yield_to(int32_t envid);

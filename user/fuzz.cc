@@ -30,6 +30,7 @@
 #include "lib/string.hh"
 #include "lib/syscall.hh"
 #include "lib/uvpt.hh"
+#include "lib/slices.hh"
 
 namespace {
 
@@ -755,6 +756,7 @@ struct Outcome {
     uint64_t src_frame;   // page_map: the source's frame, or unknown_frame
     uint32_t src_refs;    // page_map: its refcount just before
     uint64_t old_frame;   // page_map: what dstva mapped, no_mapping, or unknown_frame
+    bool slot_ok;         // slice_alloc: the slot was free; slice_free: it was the target's
 };
 struct SyscallSpec {
     uint64_t num;
@@ -1193,6 +1195,60 @@ void check_ipc_send(const Outcome& o) {
     check_frame_owners();
 }
 
+// Time slices (Lab 6). We never give up our own slots (we would stop
+// running) nor register slice upcalls for ourselves (a slice would end in
+// whatever a random entry names); our children never run, so anything
+// goes for them. Nobody else is runnable, so every yield_to must fail.
+int32_t target_id(uint64_t a) { return is_self(a) ? own_id : static_cast<int32_t>(a); }
+uint64_t slot_arg() {
+    uint64_t r = rng.below(100);
+    if (r < 30) return slot_any;
+    if (r < 80) return rng.below(slice_slots);
+    return slice_slots + rng.below(r < 90 ? 64 : ~0ull - slice_slots);
+}
+void prepare_slice_alloc(uint64_t (&a)[5], Outcome& o) {
+    a[1] = slot_arg();
+    o.slot_ok = a[1] == slot_any || (a[1] < slice_slots && slices::table().owner[a[1]] == owner_free);
+}
+void check_slice_alloc(const Outcome& o) {
+    bool valid = ours(o.a[0]) && o.slot_ok;
+    must_fail_unless(valid, o, "slice_alloc of an env not ours, or of a taken or missing slot");
+    if (o.r < 0) {
+        if (valid && o.r != E_NO_SLOT) fail(check_value, "slice_alloc", o.r, E_NO_SLOT);
+        return;
+    }
+    uint64_t slot = static_cast<uint64_t>(o.r);
+    if (slot >= slice_slots || (o.a[1] != slot_any && slot != o.a[1]) ||
+        slices::table().owner[slot] != target_id(o.a[0]))
+        fail(check_value, "slice_alloc gave a slot the vector does not show", o.r, o.a[1]);
+    // Give it back: a full vector would leave new children with none.
+    must_succeed(sys_slice_free(target_id(o.a[0]), slot), "slice_free of a slot just allocated");
+}
+void prepare_slice_free(uint64_t (&a)[5], Outcome& o) {
+    a[1] = slot_arg();
+    if (is_self(a[0]) && a[1] < slice_slots && slices::table().owner[a[1]] == own_id) a[1] += slice_slots;
+    o.slot_ok = a[1] < slice_slots && slices::table().owner[a[1]] == target_id(a[0]);
+}
+void check_slice_free(const Outcome& o) {
+    must_fail_unless(ours(o.a[0]) && o.slot_ok, o, "slice_free of a slot the env does not own");
+    if (o.r >= 0 && slices::table().owner[o.a[1]] != owner_free)
+        fail(check_value, "a slot still owned after slice_free", o.a[1], 0);
+}
+void prepare_set_slice_upcalls(uint64_t (&a)[5], Outcome&) {
+    if (is_self(a[0]) && a[1] != 0) {   // refused instead: a prologue with no epilogue
+        a[1] = 0;
+        if (a[2] == 0) a[2] = 1;
+    }
+}
+void check_set_slice_upcalls(const Outcome& o) {
+    uint64_t epilogue = o.a[1], prologue = o.a[2], save = o.a[3];
+    bool shape = epilogue == 0 ? prologue == 0 && save == 0
+                               : epilogue < user_top && prologue < user_top && save != 0 && save % 8 == 0 &&
+                                     save < user_top && sizeof(UTrapFrame) <= user_top - save;
+    must_fail_unless(ours(o.a[0]) && shape, o, "set_slice_upcalls of an env not ours, or of a bad shape");
+}
+void check_yield_to(const Outcome& o) { must_fail_unless(false, o, "yield_to an env that is not runnable"); }
+
 constexpr Arg A_ = Arg::any;
 constexpr SyscallSpec table[] = {
     {SYS_cputs, "cputs", {Arg::va, Arg::len, A_, A_, A_}, 12, prepare_cputs, check_cputs},
@@ -1217,6 +1273,11 @@ constexpr SyscallSpec table[] = {
      prepare_page_map, check_page_map},
     {SYS_ipc_recv, "ipc_recv", {Arg::va, A_, A_, A_, A_}, 2, prepare_ipc_recv, check_ipc_recv},
     {SYS_ipc_send, "ipc_send", {Arg::envid, A_, Arg::va, Arg::perm, A_}, 4, no_prepare, check_ipc_send},
+    {SYS_slice_alloc, "slice_alloc", {Arg::envid, A_, A_, A_, A_}, 4, prepare_slice_alloc, check_slice_alloc},
+    {SYS_slice_free, "slice_free", {Arg::envid, A_, A_, A_, A_}, 4, prepare_slice_free, check_slice_free},
+    {SYS_set_slice_upcalls, "set_slice_upcalls", {Arg::envid, Arg::va, Arg::va, Arg::va, A_}, 4,
+     prepare_set_slice_upcalls, check_set_slice_upcalls},
+    {SYS_yield_to, "yield_to", {Arg::envid, A_, A_, A_, A_}, 3, no_prepare, check_yield_to},
 };
 constexpr size_t table_size = sizeof table / sizeof table[0];
 
