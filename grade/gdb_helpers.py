@@ -60,6 +60,28 @@ def env_ends():
     return ends
 
 
+CPU_VIEW_FORMAT = "<iIIIIIIIQQQQ"   # lib/abi.hh's EnvCpuView, field for field
+CPU_VIEW_FIELDS = ("env_id", "slots", "in_epilogue", "borrowed", "overruns", "slice_length",
+                   "epilogue_ticks", "unused", "slices", "epilogues", "prologues", "handoffs")
+
+
+def slice_report(env_ids):
+    """Lab 6: the slice table's clock and counters, and each env's CPU
+    counters (slice_table.env, by env index), keyed by env id."""
+    stride = value("sizeof(slice_table.env[0])")
+    if stride != struct.calcsize(CPU_VIEW_FORMAT):
+        raise gdb.GdbError("EnvCpuView changed: update CPU_VIEW_FORMAT in grade/gdb_helpers.py")
+    base = value("(unsigned long)&slice_table.env")
+    envs = {}
+    for env_id in env_ids:
+        view = dict(zip(CPU_VIEW_FIELDS, struct.unpack(CPU_VIEW_FORMAT, read(base + stride * (env_id & 1023), stride))))
+        if view["env_id"] == env_id:
+            envs[str(env_id)] = view   # JSON keys are strings
+    header = {name: value("slice_table." + name)
+              for name in ("ticks", "turns", "handoffs", "slice_ticks", "epilogue_budget")}
+    return {"envs": envs, **header}
+
+
 def audit_report():
     """The frame-table audit's verdict (kern/audit.hh's audit_report): how
     many runs, how many failed, and the first problem found."""

@@ -128,11 +128,12 @@ class Qemu:
     """One QEMU run of KERNEL_IMAGE with a chosen kernel command line."""
 
     def __init__(self, name: str, args: dict[str, object], *, gdb: bool = False,
-                 timeout: float = 20.0):
+                 timeout: float = 20.0, qemu_args: tuple[str, ...] = ()):
         self.name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
         self.args = {"panic": "exit", **args}
         self.gdb_port = free_port() if gdb else None
         self.timeout = timeout * TIMEOUT_SCALE
+        self.qemu_args = list(qemu_args)
         self.workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"exokit-{os.getpid()}-{self.name}"
         self._output = bytearray()
         self._lock = threading.Lock()
@@ -152,7 +153,7 @@ class Qemu:
                "-d", "int,cpu_reset", "-D", str(self.workdir / "qemu-debug.log")]
         if self.gdb_port:
             cmd += ["-S", "-gdb", f"tcp:{LOOPBACK}:{self.gdb_port}"]
-        return cmd + EXTRA_QEMU_ARGS
+        return cmd + self.qemu_args + EXTRA_QEMU_ARGS
 
     def start(self) -> "Qemu":
         if not KERNEL_IMAGE.exists():

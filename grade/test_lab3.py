@@ -17,7 +17,8 @@ from harness import (BUILD, EXIT_SUCCESS, GradeFailure, Qemu, gdb_session, nonce
 
 EXITED, KILLED_BY_TRAP, BAD_UPCALL, NO_EXCEPTION_STACK = 1, 2, 3, 4
 HOW = {1: "exited", 2: "killed by a trap", 3: "killed: bad upcall entry",
-       4: "killed: no exception stack", 5: "destroyed", 6: "killed: non-canonical rip"}
+       4: "killed: no exception stack", 5: "destroyed", 6: "killed: non-canonical rip",
+       7: "killed: bad slice save area"}
 OK, SURVIVED = 0x600D, 0x5AFE
 DIVIDE, BREAKPOINT, GENERAL_PROTECTION, PAGE_FAULT = 0, 3, 13, 14
 # Kernel memory that is surely mapped: physical 1 MiB (where the kernel is

@@ -19,18 +19,20 @@ PTE_W, PTE_COW = 1 << 1, 1 << 9          # lib/abi.hh: perm_writable, perm_cow
 ADDRESS_MASK = 0x000FFFFFFFFFF000
 
 
-def run_lab5(name):
+def run_lab5(name, *, lab=5, qemu_args=(), cpu=False):
     """Boots `name`; returns (arg, report, result). report has "ends" (the
     kernel's env-end records), "hits" (each grader_report: kind, a, b, the
     env that made it and, for report_frame, the kernel's PTE for a in that
-    env) and "free" (free frames before the first env and at the end)."""
+    env) and "free" (free frames before the first env and at the end).
+    Lab 6 runs through here too: with cpu, report["cpu"] holds the slice
+    table and every ended env's CPU counters (gdb_helpers.slice_report)."""
     arg = random.getrandbits(63) | 1
     try:
         report_pc = user_symbol(name, "grader_report")
     except GradeFailure:
         report_pc = 0
-    with Qemu(f"lab5-{name}", {"prog": name, "arg": hex(arg), "idle": "exit", "audit": "1"},
-              gdb=True) as q:
+    with Qemu(f"lab{lab}-{name}", {"prog": name, "arg": hex(arg), "idle": "exit", "audit": "1"},
+              gdb=True, qemu_args=qemu_args) as q:
         report = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 if %d:
@@ -49,10 +51,12 @@ while len(stages) < 2 and len(hits) < 64:
         hit["pte"] = pte_of(value("current_env->pml4"), hit["a"])
     hits.append(hit)
 audit = audit_report()
-report({"stages": stages, "hits": hits, "ends": env_ends(), "audit": audit})
+ends = env_ends()
+report({"stages": stages, "hits": hits, "ends": ends, "audit": audit,
+        "cpu": slice_report([e["id"] for e in ends]) if %d else None})
 gdb.execute("delete")
 gdb.execute("detach")
-""" % (report_pc, report_pc, REPORT_FRAME), timeout=120)
+""" % (report_pc, report_pc, REPORT_FRAME, cpu), timeout=120)
         result = q.wait()
     expect_stages(report, ALL_DONE, result)
     expect_audit_clean(report, result)

@@ -8,9 +8,9 @@
 extern SliceTable slice_table;
 
 // A fixed clock: PIT ticks, slices and epilogue budgets counted in them.
-constexpr uint32_t ticks_per_second = 1000;
-constexpr uint32_t slice_ticks = 4;
-constexpr uint32_t epilogue_budget = 2;
+constexpr uint32_t ticks_per_second = 2000;
+constexpr uint32_t slice_ticks = 6;
+constexpr uint32_t epilogue_budget = 3;
 static_assert(epilogue_budget < slice_ticks, "a borrowed slice must keep a tick");
 
 namespace slices {

@@ -28,3 +28,10 @@ constexpr uintptr_t exception_stack_bottom = exception_stack_top - exception_sta
 // kernel writes the save area, and a kernel write does not fault into our
 // copy-on-write handler: it just fails).
 constexpr uintptr_t slice_save_va = exception_stack_bottom;
+
+// Lab 6's user-level threads (lib/threads.cc): thread n's stack is the
+// thread_stack_pages pages ending at thread_stack_base + n * span, with an
+// unmapped guard page below each. Thread 0 is the program's own stack.
+constexpr uintptr_t thread_stack_base = 0x00007FFD00000000ull;
+constexpr size_t thread_stack_pages = 4;
+constexpr size_t thread_stack_span = (thread_stack_pages + 1) * 4096;

@@ -1,0 +1,40 @@
+// sliceborrow: an epilogue's time is borrowed from the next slice. The
+// epilogue handler waits for k ticks (1 or 2, from arg: less than the
+// budget), so each of its epilogues borrows k; the prologue handler notes
+// the tick each slice starts at, and the epilogue the tick it ends at.
+// After 6 slices the program reports each slice's length after the first
+// (report_value: length, slice_ticks - k) and checks them.
+// Grader expects: exit ok; every reported length slice_ticks - k; and in
+// the kernel's counters: borrowed k, its last slice slice_ticks - k long,
+// k ticks counted in each epilogue, one prologue for each epilogue.
+#include "user/lab6.hh"
+
+namespace {
+const char* program_name = "sliceborrow";
+int check_number = 0;
+constexpr int rounds = 6;
+
+uint64_t k;
+volatile uint64_t epilogues;
+uint64_t slice_start, lengths[rounds];
+
+void epilogue(UTrapFrame*) {
+    uint64_t now = ticks();
+    if (epilogues < rounds) lengths[epilogues] = now - slice_start;
+    epilogues = epilogues + 1;
+    while (ticks() < now + k) {}
+}
+void prologue(UTrapFrame*) { slice_start = ticks(); }
+}  // namespace
+
+uint64_t umain(uint64_t arg) {
+    k = 1 + arg % 2;
+    uint32_t full = slices::table().slice_ticks;
+    CHECK(k < slices::table().epilogue_budget, true);
+    CHECK(slices::set_handlers(epilogue, prologue), 0);
+    while (epilogues < rounds) {}
+    CHECK(slices::set_handlers(nullptr, nullptr), 0);
+    for (int i = 1; i < rounds; ++i) grader_report(report_value, lengths[i], full - k);
+    for (int i = 1; i < rounds; ++i) CHECK(lengths[i], full - k);
+    return arg ^ ok_status;
+}

@@ -1,0 +1,48 @@
+// sliceloop: an epilogue that never returns is switched off by force and
+// costs nobody else anything. The root forks a looper, whose epilogue
+// handler loops forever, and 2-3 workers (from arg) that work without
+// yielding and exit. The root yields until the workers are done, reports
+// the looper's overrun and epilogue counts from the slice table
+// (report_value), destroys it and exits.
+// Grader expects: the root and the workers exit ok, the looper destroyed;
+// the kernel's counters: the looper overran at least twice, entered its
+// epilogue once and is still in it.
+#include "user/lab6.hh"
+
+namespace {
+const char* program_name = "sliceloop";
+int check_number = 0;
+struct Shared {
+    uint64_t done[3];
+};
+
+void never_returns(UTrapFrame*) {
+    for (;;) {}
+}
+}  // namespace
+
+uint64_t umain(uint64_t arg) {
+    int workers = 2 + static_cast<int>(arg % 2);
+    CHECK(alloc_shared(shared_va), 0);
+    auto* shared = reinterpret_cast<volatile Shared*>(shared_va);
+    int32_t looper = fork();
+    CHECK(looper >= 0, true);
+    if (looper == 0) {
+        CHECK(slices::set_handlers(never_returns, nullptr), 0);
+        for (;;) {}
+    }
+    for (int i = 0; i < workers; ++i) {
+        int32_t child = fork();
+        CHECK(child >= 0, true);
+        if (child == 0) {
+            work((3 + ((arg >> (8 * i + 4)) & 3)) << 20);
+            shared->done[i] = 1;
+            return arg ^ ok_status;
+        }
+    }
+    for (int i = 0; i < workers; ++i) CHECK(wait_turns_for(&shared->done[i]), true);
+    grader_report(report_value, slices::of(looper).overruns, slices::of(looper).epilogues);
+    CHECK(slices::of(looper).overruns >= 2, true);
+    CHECK(sys_env_destroy(looper), 0);
+    return arg ^ ok_status;
+}

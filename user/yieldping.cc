@@ -1,0 +1,45 @@
+// yieldping: directed yield. The root forks B and takes B's slot away, so
+// that B runs only when handed a slice. After a sys_yield (a fresh slice of
+// its own) the root and B hand the CPU to each other n times (50-177, from
+// arg) with sys_yield_to, B echoing each number through a shared page. The
+// root reports (report_value) how far the vector turned during the
+// exchange and how many hand-offs the kernel counted, destroys B, exits.
+// Grader expects: exit ok; no turn of the vector during the exchange, 2n
+// hand-offs; B never started a slice from the vector, and was handed n.
+#include "user/lab6.hh"
+
+namespace {
+const char* program_name = "yieldping";
+int check_number = 0;
+struct Shared {
+    uint64_t ping, pong;
+};
+}  // namespace
+
+uint64_t umain(uint64_t arg) {
+    uint64_t rounds = 50 + (arg & 0x7F);
+    CHECK(alloc_shared(shared_va), 0);
+    auto* shared = reinterpret_cast<volatile Shared*>(shared_va);
+    int32_t root = sys_getenvid();
+    int32_t b = fork();
+    CHECK(b >= 0, true);
+    if (b == 0) {
+        for (;;) {
+            shared->pong = shared->ping;
+            sys_yield_to(root);
+        }
+    }
+    CHECK(slices::release_all(b), 0);
+    CHECK(sys_yield_to(0), E_INVAL);       // not to itself
+    CHECK(sys_yield_to(root), E_INVAL);
+    CHECK(sys_yield(), 0);
+    uint64_t turns_before = turns(), handoffs_before = slices::table().handoffs;
+    for (uint64_t i = 1; i <= rounds; ++i) {
+        shared->ping = i ^ arg;
+        CHECK(sys_yield_to(b), 0);
+        CHECK(shared->pong, i ^ arg);
+    }
+    grader_report(report_value, turns() - turns_before, slices::table().handoffs - handoffs_before);
+    CHECK(sys_env_destroy(b), 0);
+    return arg ^ ok_status;
+}
