@@ -19,7 +19,7 @@ PTE_W, PTE_COW = 1 << 1, 1 << 9          # lib/abi.hh: perm_writable, perm_cow
 ADDRESS_MASK = 0x000FFFFFFFFFF000
 
 
-def run_lab5(name, *, lab=5, qemu_args=(), cpu=False):
+def run_lab5(name, *, lab=5, qemu_args=(), cpu=False, timeout=120):
     """Boots `name`; returns (arg, report, result). report has "ends" (the
     kernel's env-end records), "hits" (each grader_report: kind, a, b, the
     env that made it and, for report_frame, the kernel's PTE for a in that
@@ -56,7 +56,7 @@ report({"stages": stages, "hits": hits, "ends": ends, "audit": audit,
         "cpu": slice_report([e["id"] for e in ends]) if %d else None})
 gdb.execute("delete")
 gdb.execute("detach")
-""" % (report_pc, report_pc, REPORT_FRAME, cpu), timeout=120)
+""" % (report_pc, report_pc, REPORT_FRAME, cpu), timeout=timeout)
         result = q.wait()
     expect_stages(report, ALL_DONE, result)
     expect_audit_clean(report, result)

@@ -15,6 +15,10 @@ inline void work(uint64_t n) {
     for (volatile uint64_t i = 0; i < n;) i = i + 1;
 }
 
+// Every program here destroys the children it made before it checks
+// anything: a failed check must end the run, not leave a spinner behind
+// that keeps it going until the grader's timeout.
+
 // Yields until *flag is nonzero or the vector has turned `limit` times.
 inline bool wait_turns_for(const volatile uint64_t* flag, uint64_t limit = 20000) {
     uint64_t end = turns() + limit;

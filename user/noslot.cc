@@ -32,20 +32,23 @@ uint64_t umain(uint64_t arg) {
         while (!shared->go) sys_yield();
         for (;;) shared->count = shared->count + 1;
     }
-    CHECK(slices::release_all(c), 0);
-    CHECK(slices::of(c).slots, 0);
+    int64_t release = slices::release_all(c);
+    uint32_t slots = slices::of(c).slots;
     shared->go = 1;
     wait_turns(k);
     uint64_t before = shared->count;
-    CHECK(sys_yield_to(c), 0);
+    int64_t handed_off = sys_yield_to(c);
     uint64_t handed = shared->count;
     wait_turns(k);
     uint64_t after = shared->count;
     grader_report(report_value, before, handed);
     grader_report(report_value, after, handed);
+    CHECK(sys_env_destroy(c), 0);
+    CHECK(release, 0);
+    CHECK(slots, 0);
+    CHECK(handed_off, 0);
     CHECK(before, 0);
     CHECK(handed > 0, true);
     CHECK(after, handed);
-    CHECK(sys_env_destroy(c), 0);
     return arg ^ ok_status;
 }

@@ -92,7 +92,7 @@ uint64_t umain(uint64_t arg) {
     for (int i = 0; i < nregs; ++i) state.in[i] = arg ^ ((i + 1) * 0x9E3779B97F4A7C15ull);
     // Far more trips than `wanted` slices take: without epilogues the loop
     // simply runs out and check 6 says so.
-    state.in[rcx_index] = 400000000 + (arg & 0xFFFF);
+    state.in[rcx_index] = 48000000 + (arg & 0xFFFF);
     if (slices::set_handlers(epilogue, prologue) < 0) fail(9, "slices::set_handlers failed");
 
     asm volatile(

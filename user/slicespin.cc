@@ -36,7 +36,9 @@ uint64_t umain(uint64_t arg) {
             return arg ^ ok_status;
         }
     }
-    for (int i = 0; i < workers; ++i) CHECK(wait_turns_for(&shared->done[i]), true);
+    bool all_done = true;
+    for (int i = 0; i < workers; ++i) all_done = wait_turns_for(&shared->done[i]) && all_done;
     CHECK(sys_env_destroy(spinner), 0);
+    CHECK(all_done, true);
     return arg ^ ok_status;
 }
