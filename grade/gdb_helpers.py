@@ -24,18 +24,19 @@ def phys_words(pa, count):
 
 
 def resume():
-    """Continues from a stop. Stopped at a breakpoint in user code, the CPU
-    would take a pending timer tick before that instruction and hit the
-    breakpoint again on the way back: one report seen twice. So step past
-    it first (QEMU single-steps with interrupts held off)."""
-    if value("$cs") & 3 == 3:
-        gdb.execute("stepi", to_string=True)
+    """Continues from a stop. Continuing straight from a breakpoint, QEMU
+    sometimes reports that same breakpoint again without running anything:
+    in user code a pending timer tick is taken first and the breakpoint hit
+    on the way back, and under load even a kernel breakpoint (interrupts
+    off) was seen twice. Either way one event would count twice. A single
+    step first (QEMU steps with interrupts held off) moves past it."""
+    gdb.execute("stepi", to_string=True)
     gdb.execute("continue")
 
 
 def checkpoint():
     """Runs to the next selftest_checkpoint(stage, value); returns both."""
-    gdb.execute("continue")
+    resume()
     return value("$rdi"), value("$rsi")
 
 

@@ -54,7 +54,7 @@ gdb.execute("hbreak env::destroy")
 checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
 stages, mischarged = [], []
 while len(stages) < 4 and len(mischarged) < 64:
-    gdb.execute("continue")
+    resume()
     if value("$pc") == checkpoint_pc:
         stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
         if stages[-1][0] in (0x1D1E, 0xE1):

@@ -95,7 +95,8 @@ void end_epilogue(Env& e) {
 
 // The abort: e's epilogue has spent its budget (or, resumed after an
 // earlier abort, its whole slice). The kernel keeps e's registers as the
-// tick left them, to resume at e's next slice, and moves on.
+// tick left them, to resume at e's next slice (not its prologue: that
+// follows only an epilogue that yielded), and moves on.
 [[noreturn]] void force_switch(Env& e) {
     // BEGIN LAB 6
     EnvCpuView& view = slices::view(e);
@@ -104,15 +105,14 @@ void end_epilogue(Env& e) {
         view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;
         e.cpu.borrowing = false;
     }
-    e.cpu.enter_prologue = false;
     run_next();
     // STUB LAB 6
     //~ // LAB 6: your code here. Count the overrun (slices::view(e).overruns).
-    //~ // If e was borrowing, it now owes (and has borrowed: the view's
-    //~ // borrowed) every tick its epilogue took, and is no longer borrowing.
-    //~ // The kernel saved its registers (e.tf) itself, so its next slice
-    //~ // must resume them, not its prologue: clear e.cpu.enter_prologue.
-    //~ // Then run_next(). (view.in_epilogue stays set until it yields.)
+    //~ // If e was borrowing, it now owes (e.cpu.owed) and has borrowed (the
+    //~ // view's borrowed) every tick its epilogue took, and is no longer
+    //~ // borrowing. Then run_next(). The kernel keeps e.tf, and e's next
+    //~ // slice resumes it: e.cpu.enter_prologue is set only when an
+    //~ // epilogue yields. (view.in_epilogue stays set until it yields.)
     //~ (void) e;
     //~ run_next();
     // END LAB 6

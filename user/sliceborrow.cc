@@ -2,11 +2,13 @@
 // epilogue handler waits for k ticks (1 or 2, from arg: less than the
 // budget), so each of its epilogues borrows k; the prologue handler notes
 // the tick each slice starts at, and the epilogue the tick it ends at.
-// After 6 slices the program reports each slice's length after the first
-// (report_value: length, slice_ticks - k) and checks them.
-// Grader expects: exit ok; every reported length slice_ticks - k; and in
-// the kernel's counters: borrowed k, its last slice slice_ticks - k long,
-// k ticks counted in each epilogue, one prologue for each epilogue.
+// After 6 slices, and three plain sys_yields (which must not enter the
+// prologue), the program reports each slice's length after the first
+// (report_value: the length it measured, the length the kernel's view
+// said the slice was given) and checks them.
+// Grader expects: exit ok; every reported length slice_ticks - k, both
+// ways; and in the kernel's counters: borrowed k, k ticks counted in each
+// epilogue, one prologue for each epilogue.
 #include "user/lab6.hh"
 
 namespace {
@@ -16,11 +18,14 @@ constexpr int rounds = 6;
 
 uint64_t k;
 volatile uint64_t epilogues;
-uint64_t slice_start, lengths[rounds];
+uint64_t slice_start, lengths[rounds], granted[rounds];
 
 void epilogue(UTrapFrame*) {
     uint64_t now = ticks();
-    if (epilogues < rounds) lengths[epilogues] = now - slice_start;
+    if (epilogues < rounds) {
+        lengths[epilogues] = now - slice_start;
+        granted[epilogues] = slices::of(sys_getenvid()).slice_length;
+    }
     epilogues = epilogues + 1;
     while (ticks() < now + k) {}
 }
@@ -37,7 +42,12 @@ uint64_t umain(uint64_t arg) {
     while (epilogues < rounds && ticks() < give_up) {}
     CHECK(epilogues >= rounds, true);
     CHECK(slices::set_handlers(nullptr, nullptr), 0);
-    for (int i = 1; i < rounds; ++i) grader_report(report_value, lengths[i], full - k);
+    // A plain yield: the kernel saves our state and resumes it, never the
+    // prologue (that follows only an epilogue that yielded).
+    uint64_t prologues_before = slices::of(sys_getenvid()).prologues;
+    for (int i = 0; i < 3; ++i) CHECK(sys_yield(), 0);
+    CHECK(slices::of(sys_getenvid()).prologues - prologues_before <= 1, true);
+    for (int i = 1; i < rounds; ++i) grader_report(report_value, lengths[i], granted[i]);
     for (int i = 1; i < rounds; ++i) CHECK(lengths[i], full - k);
     return arg ^ ok_status;
 }

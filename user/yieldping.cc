@@ -4,6 +4,8 @@
 // arg) with sys_yield_to, B echoing each number through a shared page. The
 // root reports (report_value) how far the vector turned during the
 // exchange and how many hand-offs the kernel counted, destroys B, exits.
+// Before that, yield_to the root itself or a child that is not runnable
+// must fail.
 // Grader expects: exit ok; no turn of the vector during the exchange, 2n
 // hand-offs; B never started a slice from the vector, and was handed n.
 #include "user/lab6.hh"
@@ -30,6 +32,11 @@ uint64_t umain(uint64_t arg) {
     }
     int64_t release = slices::release_all(b);
     int64_t to_self = sys_yield_to(0), to_own_id = sys_yield_to(root);
+    // An exofork child is not runnable until its parent says so.
+    int64_t blank = sys_exofork();
+    if (blank == 0) sys_exit(0);   // never runs: nobody makes it runnable
+    int64_t to_blank = blank > 0 ? sys_yield_to(static_cast<int32_t>(blank)) : blank;
+    if (blank > 0) sys_env_destroy(static_cast<int32_t>(blank));
     CHECK(sys_yield(), 0);
     uint64_t turns_before = turns(), handoffs_before = slices::table().handoffs;
     uint64_t echoed = 0;
@@ -44,6 +51,7 @@ uint64_t umain(uint64_t arg) {
     CHECK(release, 0);
     CHECK(to_self, E_INVAL);   // not to itself
     CHECK(to_own_id, E_INVAL);
+    CHECK(to_blank, E_INVAL);   // not runnable
     CHECK(handed, 0);
     CHECK(echoed, rounds);
     return arg ^ ok_status;
