@@ -44,11 +44,11 @@ def user_costs(accel: str) -> str:
     return f"no result: {killed.group(0) if killed else result.describe()}"
 
 
-def libos_instructions() -> list[str]:
+def libos_instructions(program: str) -> list[str]:
     harness.ACCEL = "tcg"
     harness.EXTRA_QEMU_ARGS = ["-icount", "shift=0"]
     try:
-        result = harness.run("bench-libos", {"prog": "benchlibos", "arg": "1", "idle": "exit"},
+        result = harness.run(f"bench-{program}", {"prog": program, "arg": "1", "idle": "exit"},
                              timeout=300)
     finally:
         harness.EXTRA_QEMU_ARGS = []
@@ -73,7 +73,7 @@ def main() -> None:
         print(f"boot to monitor prompt, {accel}: median {statistics.median(times):.3f} s "
               f"(min {min(times):.3f}, max {max(times):.3f}, {RUNS} runs)")
         print(f"{accel}: {user_costs(accel)}")
-    for line in libos_instructions():
+    for line in libos_instructions("benchlibos") + libos_instructions("benchslices"):
         print(f"library OS, tcg -icount: {line}")
 
 

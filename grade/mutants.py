@@ -1,5 +1,5 @@
 """The mutation list: the mistakes students most likely make in each solution
-region of labs 1-5, each of which the autograder should turn into lost
+region of labs 1-6, each of which the autograder should turn into lost
 points. grade/mutation_check.py (`make mutants`) applies them one at a time
 to a copy of the reference tree and grades the mutation's lab.
 
@@ -500,10 +500,7 @@ MUTANTS = [
             "    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8\n"
             "                                                                              : e.upcalls.stack_top;\n"
             "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
-            "    UTrapFrame frame{fault_va, tf.error_code, tf.vector,\n"
-            "                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,\n"
-            "                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,\n"
-            "                     tf.rip, tf.rflags, tf.rsp};\n"
+            "    UTrapFrame frame = user_frame(tf, fault_va, tf.vector);\n"
             "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
             "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
             "        *failure = EnvEndHow::no_exception_stack;\n"
@@ -525,10 +522,7 @@ MUTANTS = [
             "        *failure = EnvEndHow::bad_upcall;\n"
             "        return E_FAULT;\n"
             "    }\n"
-            "    UTrapFrame frame{fault_va, t.error_code, t.vector,\n"
-            "                     t.r15, t.r14, t.r13, t.r12, t.r11, t.r10, t.r9, t.r8,\n"
-            "                     t.rbp, t.rdi, t.rsi, t.rdx, t.rcx, t.rbx, t.rax,\n"
-            "                     t.rip, t.rflags, t.rsp};\n"
+            "    UTrapFrame frame = user_frame(t, fault_va, t.vector);\n"
             "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
             "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
             "        *failure = EnvEndHow::no_exception_stack;\n"
@@ -821,4 +815,151 @@ MUTANTS = [
         mistake="copies from the start of the segment's bytes, ignoring where in the page the segment starts",
         find="image + ph.offset + (from - ph.vaddr), to - from);",
         replace="image + ph.offset, to - from);"),
+    # ------------------------------------------------------------ lab 6
+    # next_in_vector (kern/sched.cc)
+    dict(
+        id="L6-vector-no-wrap", lab=6, file="kern/sched.cc",
+        mistake="stops one slot short of a full turn, so the current slot never comes round again",
+        find="    for (uint32_t i = 1; i <= slice_slots; ++i) {\n",
+        replace="    for (uint32_t i = 1; i < slice_slots; ++i) {\n"),
+    dict(
+        id="L6-vector-current-first", lab=6, file="kern/sched.cc",
+        mistake="starts the walk at the current slot, so its owner keeps the CPU",
+        find="        uint32_t candidate = (slice_table.current_slot + i) % slice_slots;\n",
+        replace="        uint32_t candidate = (slice_table.current_slot + i - 1) % slice_slots;\n"),
+    dict(
+        id="L6-vector-from-zero", lab=6, file="kern/sched.cc",
+        mistake="walks from slot 0 every time instead of from the current slot",
+        find="        uint32_t candidate = (slice_table.current_slot + i) % slice_slots;\n",
+        replace="        uint32_t candidate = (i - 1) % slice_slots;\n"),
+    dict(
+        id="L6-vector-any-owner", lab=6, file="kern/sched.cc",
+        mistake="runs a slot's owner whatever its status (a child exofork has not finished, a receiver)",
+        find="        if (e && can_run(*e)) {\n",
+        replace="        if (e) {\n",
+        random="needs a slice to end while a child is still not runnable in the middle of fork"),
+
+    # epilogue_tick and next_slice_length (kern/sched.cc)
+    dict(
+        id="L6-borrow-not-paid", lab=6, file="kern/sched.cc",
+        mistake="gives every slice its full length: borrowed time is never paid back",
+        find="    uint32_t length = slice_ticks - e.cpu.owed;\n",
+        replace="    uint32_t length = slice_ticks;\n"),
+    dict(
+        id="L6-borrow-paid-forever", lab=6, file="kern/sched.cc",
+        mistake="never clears the debt, so every later slice is cut again",
+        find="    uint32_t length = slice_ticks - e.cpu.owed;\n    e.cpu.owed = 0;\n",
+        replace="    uint32_t length = slice_ticks - e.cpu.owed;\n"),
+    dict(
+        id="L6-borrow-tick-not-counted", lab=6, file="kern/sched.cc",
+        mistake="forgets to count the tick, so an epilogue borrows nothing and is never switched off",
+        find="    ++e.cpu.epilogue_ticks;\n",
+        replace=""),
+    dict(
+        id="L6-borrow-budget-plus-one", lab=6, file="kern/sched.cc",
+        mistake="lets an epilogue run one tick past its budget",
+        find="    return e.cpu.epilogue_ticks >= epilogue_budget;\n",
+        replace="    return e.cpu.epilogue_ticks > epilogue_budget;\n"),
+    dict(
+        id="L6-borrow-view-not-counted", lab=6, file="kern/sched.cc",
+        mistake="counts the tick for the kernel but not in the env's view",
+        find="    ++slices::view(e).epilogue_ticks;\n",
+        replace=""),
+
+    # force_switch (kern/sched.cc)
+    dict(
+        id="L6-force-not-counted", lab=6, file="kern/sched.cc",
+        mistake="switches the epilogue off but does not count the overrun",
+        find="    ++view.overruns;\n",
+        replace=""),
+    dict(
+        id="L6-force-still-borrowing", lab=6, file="kern/sched.cc",
+        mistake="leaves the env borrowing, so its next slice is cut off after the budget again",
+        find="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
+        replace="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n    }\n    run_next();\n"),
+    dict(
+        id="L6-force-nothing-owed", lab=6, file="kern/sched.cc",
+        mistake="forgets that a forced epilogue borrowed its whole budget",
+        find="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
+        replace="        e.cpu.borrowing = false;\n    }\n    run_next();\n"),
+
+    # yield_to (kern/sched.cc)
+    dict(
+        id="L6-yieldto-self", lab=6, file="kern/sched.cc",
+        mistake="lets an env yield to itself",
+        find="    if (to == &e || to->status != EnvStatus::runnable || slices::view(e).in_epilogue) return E_INVAL;\n",
+        replace="    if (to->status != EnvStatus::runnable && to != &e) return E_INVAL;\n"),
+    dict(
+        id="L6-yieldto-not-runnable", lab=6, file="kern/sched.cc",
+        mistake="hands the slice to an env whatever its status",
+        find="    if (to == &e || to->status != EnvStatus::runnable || slices::view(e).in_epilogue) return E_INVAL;\n",
+        replace="    if (to == &e || slices::view(e).in_epilogue) return E_INVAL;\n"),
+    dict(
+        id="L6-yieldto-no-result", lab=6, file="kern/sched.cc",
+        mistake="forgets the caller's result: it sees the syscall number come back",
+        find="    e.tf.rax = 0;\n    hand_off(*to);\n",
+        replace="    hand_off(*to);\n"),
+
+    # deliver_epilogue (kern/upcall.cc)
+    dict(
+        id="L6-epi-in-upcall", lab=6, file="kern/upcall.cc",
+        mistake="delivers an epilogue even while the env runs on its exception stack",
+        find="    if (!e.upcalls.epilogue_entry || on_exception_stack(e)) return 0;\n",
+        replace="    if (!e.upcalls.epilogue_entry) return 0;\n",
+        random="needs a slice to end in the few instructions a restore runs on the exception stack"),
+    dict(
+        id="L6-epi-wrong-vector", lab=6, file="kern/upcall.cc",
+        mistake="labels the saved state with the vector of whatever trap came last",
+        find="    UTrapFrame state = user_frame(e.tf, 0, timer_vector);\n",
+        replace="    UTrapFrame state = user_frame(e.tf, 0, 0);\n"),
+    dict(
+        id="L6-epi-no-save-area-arg", lab=6, file="kern/upcall.cc",
+        mistake="enters the epilogue without telling it where the save area is",
+        find="    enter_upcall(e, e.upcalls.epilogue_entry, e.upcalls.save_area);\n",
+        replace="    enter_upcall(e, e.upcalls.epilogue_entry, 0);\n"),
+    dict(
+        id="L6-epi-nothing-saved", lab=6, file="kern/upcall.cc",
+        mistake="copies nothing to the save area (a zero length)",
+        find="    if (copy_to_user(e, e.upcalls.save_area, &state, sizeof state) < 0) {\n",
+        replace="    if (copy_to_user(e, e.upcalls.save_area, &state, 0) < 0) {\n"),
+
+    # enter_prologue (kern/upcall.cc)
+    dict(
+        id="L6-pro-flag-kept", lab=6, file="kern/upcall.cc",
+        mistake="never clears the flag, so later resumes of kernel-saved state enter the prologue too",
+        find="    e.cpu.enter_prologue = false;\n    if (!is_user_code(e, e.upcalls.prologue_entry)) {\n",
+        replace="    if (!is_user_code(e, e.upcalls.prologue_entry)) {\n"),
+    dict(
+        id="L6-pro-not-counted", lab=6, file="kern/upcall.cc",
+        mistake="enters the prologue without counting it",
+        find="    ++slices::view(e).prologues;\n",
+        replace=""),
+    dict(
+        id="L6-pro-epilogue-entry", lab=6, file="kern/upcall.cc",
+        mistake="enters the epilogue's entry instead of the prologue's",
+        find="    enter_upcall(e, e.upcalls.prologue_entry, e.upcalls.save_area);\n",
+        replace="    enter_upcall(e, e.upcalls.epilogue_entry, e.upcalls.save_area);\n"),
+
+    # on_epilogue and on_prologue (lib/threads.cc)
+    dict(
+        id="L6-thr-ignores-critical", lab=6, file="lib/threads.cc",
+        mistake="preempts a thread in the middle of changing the queues",
+        find="    if (critical) return;\n",
+        replace="",
+        random="needs a slice to end inside one of the thread package's short critical sections"),
+    dict(
+        id="L6-thr-not-requeued", lab=6, file="lib/threads.cc",
+        mistake="saves the preempted thread but never makes it ready again",
+        find="    current->context = *interrupted;\n    make_ready(current);\n",
+        replace="    current->context = *interrupted;\n"),
+    dict(
+        id="L6-thr-context-not-saved", lab=6, file="lib/threads.cc",
+        mistake="requeues the preempted thread without keeping its registers",
+        find="    current->context = *interrupted;\n    make_ready(current);\n",
+        replace="    make_ready(current);\n"),
+    dict(
+        id="L6-thr-next-not-loaded", lab=6, file="lib/threads.cc",
+        mistake="switches `current` but resumes the interrupted thread's registers",
+        find="    *resume = next->context;\n",
+        replace=""),
 ]

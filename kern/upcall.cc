@@ -16,6 +16,14 @@ bool on_exception_stack(const Env& e) {
 }
 
 namespace {
+// A trap frame as a handler in user space reads it (lib/abi.hh).
+UTrapFrame user_frame(const TrapFrame& tf, uint64_t fault_va, uint64_t vector) {
+    return UTrapFrame{fault_va, tf.error_code, vector,
+                      tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
+                      tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
+                      tf.rip, tf.rflags, tf.rsp};
+}
+
 // How an upcall starts: at entry, on a fresh exception stack (16-aligned,
 // as at a call), rdi = arg, interrupts on and every other flag clear.
 void enter_upcall(Env& e, uintptr_t entry, uint64_t arg) {
@@ -41,10 +49,7 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8
                                                                               : e.upcalls.stack_top;
     uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);
-    UTrapFrame frame{fault_va, tf.error_code, tf.vector,
-                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
-                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
-                     tf.rip, tf.rflags, tf.rsp};
+    UTrapFrame frame = user_frame(tf, fault_va, tf.vector);
     if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||
         copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {
         *failure = EnvEndHow::no_exception_stack;
@@ -57,8 +62,9 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     //~ // LAB 3: your code here. Check that e.upcalls.fault_entry passes
     //~ // user_mem_check(e, entry, 1, 0) and that its PTE
     //~ // (e.page_table().lookup(entry).perm) lacks perm_no_execute, else
-    //~ // *failure = EnvEndHow::bad_upcall. Place a UTrapFrame (lib/abi.hh)
-    //~ // at the top of the exception stack [bottom, e.upcalls.stack_top),
+    //~ // *failure = EnvEndHow::bad_upcall. Place a UTrapFrame (lib/abi.hh;
+    //~ // user_frame(e.tf, fault_va, e.tf.vector) makes it) at the top of
+    //~ // the exception stack [bottom, e.upcalls.stack_top),
     //~ // bottom = upcalls.stack_top - exception_stack_size (which wraps if
     //~ // upcalls.stack_top is that small: then there is no stack), or, if
     //~ // e.tf.rsp is already inside it (a fault in the handler), below
@@ -82,11 +88,7 @@ int deliver_epilogue(Env& e, EnvEndHow* failure) {
         *failure = EnvEndHow::no_exception_stack;
         return E_FAULT;
     }
-    const TrapFrame& tf = e.tf;
-    UTrapFrame state{0, 0, timer_vector,
-                     tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
-                     tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
-                     tf.rip, tf.rflags, tf.rsp};
+    UTrapFrame state = user_frame(e.tf, 0, timer_vector);
     if (copy_to_user(e, e.upcalls.save_area, &state, sizeof state) < 0) {
         *failure = EnvEndHow::bad_save_area;
         return E_FAULT;
@@ -100,12 +102,12 @@ int deliver_epilogue(Env& e, EnvEndHow* failure) {
     //~ // Otherwise the entry must be user code (is_user_code; else
     //~ // *failure = EnvEndHow::bad_upcall) and e must have an exception
     //~ // stack (e.upcalls.stack_top >= exception_stack_size; else
-    //~ // EnvEndHow::no_exception_stack). Write e.tf as a UTrapFrame, vector
-    //~ // timer_vector, fault_va and error_code 0, to e.upcalls.save_area
-    //~ // with copy_to_user (failing: EnvEndHow::bad_save_area). Return
+    //~ // EnvEndHow::no_exception_stack). Write user_frame(e.tf, 0,
+    //~ // timer_vector) to e.upcalls.save_area with copy_to_user (failing:
+    //~ // EnvEndHow::bad_save_area). Return
     //~ // E_FAULT on any failure, leaving e.tf alone. Then
     //~ // enter_upcall(e, entry, save area) and return 1.
-    //~ (void) e, (void) failure, (void) enter_upcall;
+    //~ (void) e, (void) failure, (void) enter_upcall, (void) user_frame;
     //~ return 0;
     // END LAB 6
 }

@@ -24,6 +24,10 @@ int register_with_kernel(int32_t envid) {
 }
 }  // namespace
 
+const volatile EnvCpuView& of(int32_t envid) {
+    return table().env[env_index(envid == 0 ? sys_getenvid() : envid)];
+}
+
 UTrapFrame* save_area() { return reinterpret_cast<UTrapFrame*>(slice_save_va); }
 
 uint32_t next_owned(int32_t envid, uint32_t after) {

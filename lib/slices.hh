@@ -10,7 +10,8 @@ namespace slices {
 inline const volatile SliceTable& table() {
     return *reinterpret_cast<const volatile SliceTable*>(slice_table_view);
 }
-inline const volatile EnvCpuView& of(int32_t envid) { return table().env[env_index(envid)]; }
+// envid's CPU counters; 0 means the caller, as in the system calls.
+const volatile EnvCpuView& of(int32_t envid);
 // Where the kernel writes the interrupted state at a slice's end
 // (lib/layout.hh's slice_save_va).
 UTrapFrame* save_area();
