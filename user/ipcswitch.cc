@@ -42,10 +42,14 @@ uint64_t umain(uint64_t arg) {
     }
     int64_t r;
     for (;;) {
+        // Each attempt starts a fresh time slice, so that no slice can end
+        // between the count and the receiver's look at it (a few hundred
+        // instructions, against a slice's millions): only the switch is
+        // tested, not the timer's luck.
+        sys_yield();
         shared->before_send = shared->turns;
         r = sys_ipc_send(receiver, arg, ipc_no_page, 0);
         if (r != E_IPC_NOT_RECV) break;
-        sys_yield();
     }
     CHECK(r, 0);
     // Give the spinner its turns (the receiver must have run before them).
