@@ -23,7 +23,8 @@ LATER_FILES = [("labs", "lab{}.json"), ("handouts", "lab{}.md"), ("grade", "test
 def solution_lines_of_later_labs(lab: int) -> dict[str, set[str]]:
     """For each reference file with regions of labs after `lab`: the lines
     of those solutions distinctive enough to recognise (long, and found
-    nowhere else in the file)."""
+    nowhere in the file outside later labs' regions: a line an earlier
+    lab's solution shares is rightly in the handout)."""
     found: dict[str, set[str]] = {}
     tracked = sh(["git", "ls-files"]).stdout.split()
     for rel in tracked:
@@ -31,7 +32,7 @@ def solution_lines_of_later_labs(lab: int) -> dict[str, set[str]]:
         if not path.is_file() or path.suffix not in (".cc", ".hh", ".S", ".py", ".sh"):
             continue
         text = path.read_text(errors="replace")
-        outside = REGION.sub("", text)
+        outside = REGION.sub(lambda m: m.group(0) if int(m.group(1)) < lab else "", text)
         for m in REGION.finditer(text):
             if int(m.group(1)) <= lab:
                 continue
