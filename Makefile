@@ -24,6 +24,11 @@ endif
 
 # ---------------------------------------------------------------- flags
 
+# Empty, or a compiler cache: `make test` sets it (ccache, where installed)
+# so that the handout trees it builds reuse the reference's objects for
+# every file they share with it (the GoogleTest suites above all).
+CCACHE ?=
+
 COMMON_CXXFLAGS := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-pie -nostdlib \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
@@ -81,11 +86,11 @@ all: $(BUILD)/kernel.img
 $(BUILD)/kern-obj/%.cc.o: %.cc
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $< -o $@
 $(BUILD)/kern-obj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $< -o $@
 
 # The kernel embeds the programs without their debug info (a third of the
 # size); GDB reads the symbols from build/user/PROG itself.
@@ -98,14 +103,14 @@ $(BUILD)/userprogs.S: $(USER_EMBEDDED) tools/gen-userprogs.sh
 	$(Q)tools/gen-userprogs.sh $(USER_EMBEDDED) > $@
 $(BUILD)/userprogs.o: $(BUILD)/userprogs.S
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $< -o $@
 
 $(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
 	$(Q)tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.S
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
+	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
 
 # Two links: the first finds where every function lands, the second adds
 # the symbol table after code and data. The check makes sure the table
@@ -117,7 +122,7 @@ $(BUILD)/kernel: $(KERN_LINK_INPUTS) $(BUILD)/ksyms-empty.o kern/kernel.ld
 	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
 	$(Q)tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms.S
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
 	$(if $(Q),@echo "  LD $@")
 	$(Q)$(LD) $(LDFLAGS) -T kern/kernel.ld -o $@ $(KERN_LINK_INPUTS) $(BUILD)/ksyms.o
 	@nm -n $@.pass1 | grep -i ' t ' > $@.pass1.syms; nm -n $@ | grep -i ' t ' > $@.syms; \
@@ -134,11 +139,11 @@ $(BUILD)/kernel.img: $(BUILD)/kernel
 $(BUILD)/user-obj/%.cc.o: %.cc
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(USER_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(USER_CXXFLAGS) -c $< -o $@
 $(BUILD)/user-obj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(USER_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(USER_CXXFLAGS) -c $< -o $@
 # A program with an unusual layout (the loader's tests) brings its own
 # link script, user/PROG.ld; the rest use user/user.ld.
 .SECONDEXPANSION:
@@ -152,7 +157,7 @@ $(BUILD)/user/%: $(BUILD)/user-obj/user/%.cc.o $(ULIB_OBJS) $$(firstword $$(wild
 $(BUILD)/host-obj/%.cc.o: %.cc
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(HOST_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CXX) $(HOST_CXXFLAGS) -c $< -o $@
 $(BUILD)/unit-tests: $(HOST_OBJS)
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
@@ -250,6 +255,12 @@ grade: deps
 # as usual, then with the undefined-behaviour sanitizer), then every lab's
 # handout. A student tree has no handout check: there `make test` runs the
 # unit tests and the grader, and a failing test is a score, not an error.
+# One cache for the reference, its sanitizer build and every handout tree
+# (the environment carries it into handout_check's builds). Keyed by file
+# contents, not paths, so a handout's untouched files are cache hits.
+test: export CCACHE = $(shell command -v ccache 2>/dev/null)
+test: export CCACHE_DIR := $(abspath $(BUILD))/ccache
+test: export CCACHE_NOHASHDIR := 1
 test: deps
 ifneq ($(wildcard grade/handout_check.py),)
 	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests $(BUILD)/exokit-handout

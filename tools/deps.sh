@@ -9,7 +9,7 @@
 set -eu
 
 boot_packages="make g++ binutils qemu-system-x86"
-test_packages="gdb libgtest-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout"
+test_packages="gdb libgtest-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout ccache"
 case ${1:-all} in
     boot) packages=$boot_packages ;;
     all) packages="$boot_packages $test_packages" ;;
