@@ -13,22 +13,17 @@
 #include "lib/console.hh"
 #include "lib/pgfault.hh"
 #include "lib/syscall.hh"
+#include "user/regtest.hh"
 
 namespace {
 
-constexpr int nregs = 15;
-// Register order in RegState: that of UTrapFrame, r15 first, rax last.
-const char* const reg_names[nregs] = {"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
-                                      "rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax"};
+constexpr int nregs = test_reg_count;
+const char* const* const reg_names = test_reg_names;
 // The fault address lives in r11 (the load needs it in some register);
 // it is arg-derived and distinct like the others.
 constexpr int addr_reg = 4;
 
-constexpr uint64_t flag_cf = 1 << 0, flag_pf = 1 << 2, flag_af = 1 << 4, flag_zf = 1 << 6,
-                   flag_sf = 1 << 7, flag_df = 1 << 10, flag_of = 1 << 11;
-// The flags we control, and the pattern we set among them.
-constexpr uint64_t flags_mask = flag_cf | flag_pf | flag_af | flag_zf | flag_sf | flag_df | flag_of;
-constexpr uint64_t flags_set = flag_cf | flag_zf | flag_sf | flag_of;
+constexpr uint64_t flags_mask = test_flags_mask, flags_set = test_flags_set;
 
 struct RegState {
     uint64_t in[nregs];   // loaded before the fault
@@ -84,17 +79,7 @@ void handler(UTrapFrame* utf) {
     *reinterpret_cast<volatile uint64_t*>(page) = page ^ the_arg;
     faults = faults + 1;
 
-    // Trash what a C function may trash, flags included (xor leaves ZF and
-    // PF set, CF, SF and OF clear: the opposite of the test pattern), so
-    // only a return path that restores everything passes.
-    asm volatile(
-        "mov $0xBADBADBAD, %%rax\n\t"
-        "mov %%rax, %%rcx\n\tmov %%rax, %%rdx\n\tmov %%rax, %%rsi\n\tmov %%rax, %%rdi\n\t"
-        "mov %%rax, %%r8\n\tmov %%rax, %%r9\n\tmov %%rax, %%r10\n\tmov %%rax, %%r11\n\t"
-        "xor %%eax, %%eax"
-        :
-        :
-        : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "cc");
+    trash_caller_saved();
 }
 
 }  // namespace
@@ -108,7 +93,7 @@ uint64_t umain(uint64_t arg) {
 
     for (int i = 0; i < nregs; ++i) {
         // An odd multiplier keeps the fifteen values distinct for any arg.
-        state.in[i] = arg ^ ((i + 1) * 0x9E3779B97F4A7C15ull);
+        state.in[i] = test_value(arg, i);
         state.out[i] = 0;
     }
     state.in[addr_reg] = fault_addr;
@@ -118,79 +103,18 @@ uint64_t umain(uint64_t arg) {
         fail(8, "set_pgfault_handler failed");
     }
 
-    // The block saves all fifteen registers first and restores them last,
-    // so as a whole it changes only memory and flags: no clobber list to
-    // get wrong (and rbp, the frame pointer, cannot be listed anyway). The
-    // state pointer is kept on the stack across the fault, since every
-    // register then holds a test value. No red zone: pushing is safe.
+    // user/regtest.hh's block (no red zone: pushing is safe).
     asm volatile(
-        "push %%rax\n\tpush %%rbx\n\tpush %%rcx\n\tpush %%rdx\n\t"
-        "push %%rsi\n\tpush %%rdi\n\tpush %%rbp\n\tpush %%r8\n\t"
-        "push %%r9\n\tpush %%r10\n\tpush %%r11\n\tpush %%r12\n\t"
-        "push %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
-        "push %[st]\n\t"
-        "mov %[st], %%rax\n\t"
+        REGTEST_ENTER
         "lea 1f(%%rip), %%rbx\n\t"
         "mov %%rbx, %c[frip](%%rax)\n\t"
         "mov %%rsp, %c[rspb](%%rax)\n\t"
-        // Every register but rax (the base) from in[], in UTrapFrame order.
-        "mov %c[in]+0*8(%%rax), %%r15\n\t"
-        "mov %c[in]+1*8(%%rax), %%r14\n\t"
-        "mov %c[in]+2*8(%%rax), %%r13\n\t"
-        "mov %c[in]+3*8(%%rax), %%r12\n\t"
-        "mov %c[in]+4*8(%%rax), %%r11\n\t"
-        "mov %c[in]+5*8(%%rax), %%r10\n\t"
-        "mov %c[in]+6*8(%%rax), %%r9\n\t"
-        "mov %c[in]+7*8(%%rax), %%r8\n\t"
-        "mov %c[in]+8*8(%%rax), %%rbp\n\t"
-        "mov %c[in]+9*8(%%rax), %%rdi\n\t"
-        "mov %c[in]+10*8(%%rax), %%rsi\n\t"
-        "mov %c[in]+11*8(%%rax), %%rdx\n\t"
-        "mov %c[in]+12*8(%%rax), %%rcx\n\t"
-        "mov %c[in]+13*8(%%rax), %%rbx\n\t"
-        // The flag pattern, changing no register; then rax, with mov,
-        // which leaves the flags alone.
-        "pushfq\n\t"
-        "andq %[clear], (%%rsp)\n\t"
-        "orq %[set], (%%rsp)\n\t"
-        "popfq\n\t"
-        "mov %c[in]+14*8(%%rax), %%rax\n\t"
+        REGTEST_LOAD
         // The faulting load. pushq changes no register or flag; lea drops
         // the pushed value again, also without touching the flags.
         "1: pushq (%%r11)\n\t"
         "lea 8(%%rsp), %%rsp\n\t"
-        // Save rflags first (nothing here changes flags anyway), then
-        // every register, rax ending on top.
-        "pushfq\n\t"
-        "push %%r15\n\tpush %%r14\n\tpush %%r13\n\tpush %%r12\n\t"
-        "push %%r11\n\tpush %%r10\n\tpush %%r9\n\tpush %%r8\n\t"
-        "push %%rbp\n\tpush %%rdi\n\tpush %%rsi\n\tpush %%rdx\n\t"
-        "push %%rcx\n\tpush %%rbx\n\tpush %%rax\n\t"
-        // The state pointer, from under the 15 registers and rflags.
-        "mov 16*8(%%rsp), %%rax\n\t"
-        "popq %c[out]+14*8(%%rax)\n\t"
-        "popq %c[out]+13*8(%%rax)\n\t"
-        "popq %c[out]+12*8(%%rax)\n\t"
-        "popq %c[out]+11*8(%%rax)\n\t"
-        "popq %c[out]+10*8(%%rax)\n\t"
-        "popq %c[out]+9*8(%%rax)\n\t"
-        "popq %c[out]+8*8(%%rax)\n\t"
-        "popq %c[out]+7*8(%%rax)\n\t"
-        "popq %c[out]+6*8(%%rax)\n\t"
-        "popq %c[out]+5*8(%%rax)\n\t"
-        "popq %c[out]+4*8(%%rax)\n\t"
-        "popq %c[out]+3*8(%%rax)\n\t"
-        "popq %c[out]+2*8(%%rax)\n\t"
-        "popq %c[out]+1*8(%%rax)\n\t"
-        "popq %c[out]+0*8(%%rax)\n\t"
-        "popq %c[rfl](%%rax)\n\t"
-        // Back at the level rsp_before was taken at.
-        "mov %%rsp, %c[rspa](%%rax)\n\t"
-        "lea 8(%%rsp), %%rsp\n\t"  // drop the state pointer
-        "pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\t"
-        "pop %%r11\n\tpop %%r10\n\tpop %%r9\n\tpop %%r8\n\t"
-        "pop %%rbp\n\tpop %%rdi\n\tpop %%rsi\n\tpop %%rdx\n\t"
-        "pop %%rcx\n\tpop %%rbx\n\tpop %%rax"
+        REGTEST_SAVE_AND_LEAVE
         :
         : [st] "r"(&state), [in] "i"(offsetof(RegState, in)), [out] "i"(offsetof(RegState, out)),
           [rfl] "i"(offsetof(RegState, rflags_out)), [rspb] "i"(offsetof(RegState, rsp_before)),

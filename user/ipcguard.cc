@@ -11,7 +11,7 @@
 namespace {
 const char* program_name = "ipcguard";
 int check_number = 0;
-constexpr uintptr_t src_page = 0x40000000;
+constexpr uintptr_t src_page = 0x40000000, go_page = 0x41000000;
 constexpr uint64_t prw_nx = perm_present | perm_user | perm_writable | perm_no_execute;
 }  // namespace
 
@@ -29,9 +29,14 @@ int64_t send_when_waiting(int32_t to, uint64_t value, uintptr_t srcva, uint64_t 
 uint64_t umain(uint64_t arg) {
     int32_t parent = sys_getenvid();
     CHECK(sys_page_alloc(0, src_page, prw_nx), 0);
+    CHECK(alloc_shared(go_page), 0);
+    auto* go = reinterpret_cast<volatile uint64_t*>(go_page);
     int32_t child = fork();
     CHECK(child >= 0, true);
     if (child == 0) {
+        // Not waiting until the parent has seen that it is not: a time
+        // slice may end right after fork and run us first.
+        wait_until(go, 100000);
         IpcMessage m;
         CHECK(sys_ipc_recv(0xFFFF800000000000ull, &m), E_INVAL);
         CHECK(sys_ipc_recv(user_top, &m), E_INVAL);
@@ -44,8 +49,11 @@ uint64_t umain(uint64_t arg) {
         CHECK(m.perm, 0);
         return arg ^ ok_status;
     }
-    // The child is not waiting yet: it runs its refusals first.
-    CHECK(sys_ipc_send(child, 1, ipc_no_page, 0), E_IPC_NOT_RECV);
+    // The child is not waiting yet: it waits for the go, then runs its
+    // refusals first.
+    int64_t child_not_waiting = sys_ipc_send(child, 1, ipc_no_page, 0);
+    *go = 1;
+    CHECK(child_not_waiting, E_IPC_NOT_RECV);
     CHECK(sys_ipc_send(0, 1, ipc_no_page, 0), E_IPC_NOT_RECV);
     CHECK(send_when_waiting(child, 2, 0xFFFFFFFF80000000ull, pr), E_INVAL);
     CHECK(send_when_waiting(child, 3, src_page + 8, pr), E_INVAL);

@@ -25,3 +25,26 @@ inline bool wait_turns_for(const volatile uint64_t* flag, uint64_t limit = 20000
     while (!*flag && turns() < end) sys_yield();
     return *flag != 0;
 }
+
+// Forks n workers (n <= 7): worker i does (base + two bits of arg) << 20
+// trips of work without yielding, sets done[i] and exits ok. Returns how
+// many it forked.
+inline int fork_workers(int n, uint64_t base, uint64_t arg, volatile uint64_t* done) {
+    for (int i = 0; i < n; ++i) {
+        int32_t child = fork();
+        if (child < 0) return i;
+        if (child == 0) {
+            work((base + ((arg >> (8 * i + 4)) & 3)) << 20);
+            done[i] = 1;
+            sys_exit(arg ^ ok_status);
+        }
+    }
+    return n;
+}
+
+// Whether all n workers said they were done (yielding while they work).
+inline bool wait_for_workers(const volatile uint64_t* done, int n) {
+    bool all = true;
+    for (int i = 0; i < n; ++i) all = wait_turns_for(&done[i]) && all;
+    return all;
+}

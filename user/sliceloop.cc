@@ -31,17 +31,8 @@ uint64_t umain(uint64_t arg) {
         CHECK(slices::set_handlers(never_returns, nullptr), 0);
         for (;;) {}
     }
-    for (int i = 0; i < workers; ++i) {
-        int32_t child = fork();
-        CHECK(child >= 0, true);
-        if (child == 0) {
-            work((3 + ((arg >> (8 * i + 4)) & 3)) << 20);
-            shared->done[i] = 1;
-            return arg ^ ok_status;
-        }
-    }
-    bool all_done = true;
-    for (int i = 0; i < workers; ++i) all_done = wait_turns_for(&shared->done[i]) && all_done;
+    int forked = fork_workers(workers, 3, arg, shared->done);
+    bool all_done = wait_for_workers(shared->done, forked) && forked == workers;
     uint32_t overruns = slices::of(looper).overruns;
     grader_report(report_value, overruns, slices::of(looper).epilogues);
     CHECK(sys_env_destroy(looper), 0);

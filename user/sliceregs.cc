@@ -12,17 +12,14 @@
 // n epilogues and n prologues.
 #include <stddef.h>
 #include "user/lab6.hh"
+#include "user/regtest.hh"
 
 namespace {
 
-constexpr int nregs = 15;
-const char* const reg_names[nregs] = {"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
-                                      "rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax"};
+constexpr int nregs = test_reg_count;
+const char* const* const reg_names = test_reg_names;
 constexpr int rcx_index = 12;
-constexpr uint64_t flag_cf = 1 << 0, flag_pf = 1 << 2, flag_af = 1 << 4, flag_zf = 1 << 6,
-                   flag_sf = 1 << 7, flag_df = 1 << 10, flag_of = 1 << 11;
-constexpr uint64_t flags_mask = flag_cf | flag_pf | flag_af | flag_zf | flag_sf | flag_df | flag_of;
-constexpr uint64_t flags_set = flag_cf | flag_zf | flag_sf | flag_of;
+constexpr uint64_t flags_mask = test_flags_mask, flags_set = test_flags_set;
 
 struct RegState {
     uint64_t in[nregs];
@@ -43,17 +40,6 @@ uint64_t rcx_at_exit;
 [[noreturn]] void fail(int n, const char* what) {
     printf("sliceregs: check %d failed: %s\n", n, what);
     sys_exit(the_arg ^ (fail_base + n));
-}
-
-void trash_caller_saved() {
-    asm volatile(
-        "mov $0xBADBADBAD, %%rax\n\t"
-        "mov %%rax, %%rcx\n\tmov %%rax, %%rdx\n\tmov %%rax, %%rsi\n\tmov %%rax, %%rdi\n\t"
-        "mov %%rax, %%r8\n\tmov %%rax, %%r9\n\tmov %%rax, %%r10\n\tmov %%rax, %%r11\n\t"
-        "xor %%eax, %%eax"
-        :
-        :
-        : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "cc");
 }
 
 // Checks 1-5: the state the kernel saved at each slice's end.
@@ -89,73 +75,24 @@ void prologue(UTrapFrame*) {
 uint64_t umain(uint64_t arg) {
     the_arg = arg;
     wanted = 3 + static_cast<int>(arg % 3);
-    for (int i = 0; i < nregs; ++i) state.in[i] = arg ^ ((i + 1) * 0x9E3779B97F4A7C15ull);
+    for (int i = 0; i < nregs; ++i) state.in[i] = test_value(arg, i);
     // Far more trips than `wanted` slices take: without epilogues the loop
     // simply runs out and check 6 says so.
     state.in[rcx_index] = 48000000 + (arg & 0xFFFF);
     if (slices::set_handlers(epilogue, prologue) < 0) fail(9, "slices::set_handlers failed");
 
     asm volatile(
-        "push %%rax\n\tpush %%rbx\n\tpush %%rcx\n\tpush %%rdx\n\t"
-        "push %%rsi\n\tpush %%rdi\n\tpush %%rbp\n\tpush %%r8\n\t"
-        "push %%r9\n\tpush %%r10\n\tpush %%r11\n\tpush %%r12\n\t"
-        "push %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
-        "push %[st]\n\t"
-        "mov %[st], %%rax\n\t"
+        REGTEST_ENTER
         "lea 1f(%%rip), %%rbx\n\t"
         "mov %%rbx, %c[lrip](%%rax)\n\t"
         "lea 2f(%%rip), %%rbx\n\t"
         "mov %%rbx, %c[xrip](%%rax)\n\t"
         "mov %%rsp, %c[rspb](%%rax)\n\t"
-        "mov %c[in]+0*8(%%rax), %%r15\n\t"
-        "mov %c[in]+1*8(%%rax), %%r14\n\t"
-        "mov %c[in]+2*8(%%rax), %%r13\n\t"
-        "mov %c[in]+3*8(%%rax), %%r12\n\t"
-        "mov %c[in]+4*8(%%rax), %%r11\n\t"
-        "mov %c[in]+5*8(%%rax), %%r10\n\t"
-        "mov %c[in]+6*8(%%rax), %%r9\n\t"
-        "mov %c[in]+7*8(%%rax), %%r8\n\t"
-        "mov %c[in]+8*8(%%rax), %%rbp\n\t"
-        "mov %c[in]+9*8(%%rax), %%rdi\n\t"
-        "mov %c[in]+10*8(%%rax), %%rsi\n\t"
-        "mov %c[in]+11*8(%%rax), %%rdx\n\t"
-        "mov %c[in]+12*8(%%rax), %%rcx\n\t"
-        "mov %c[in]+13*8(%%rax), %%rbx\n\t"
-        "pushfq\n\t"
-        "andq %[clear], (%%rsp)\n\t"
-        "orq %[set], (%%rsp)\n\t"
-        "popfq\n\t"
-        "mov %c[in]+14*8(%%rax), %%rax\n\t"
+        REGTEST_LOAD
         // The spin: `loop` changes rcx and nothing else, flags included.
         "1: loop 1b\n\t"
-        "2: pushfq\n\t"
-        "push %%r15\n\tpush %%r14\n\tpush %%r13\n\tpush %%r12\n\t"
-        "push %%r11\n\tpush %%r10\n\tpush %%r9\n\tpush %%r8\n\t"
-        "push %%rbp\n\tpush %%rdi\n\tpush %%rsi\n\tpush %%rdx\n\t"
-        "push %%rcx\n\tpush %%rbx\n\tpush %%rax\n\t"
-        "mov 16*8(%%rsp), %%rax\n\t"
-        "popq %c[out]+14*8(%%rax)\n\t"
-        "popq %c[out]+13*8(%%rax)\n\t"
-        "popq %c[out]+12*8(%%rax)\n\t"
-        "popq %c[out]+11*8(%%rax)\n\t"
-        "popq %c[out]+10*8(%%rax)\n\t"
-        "popq %c[out]+9*8(%%rax)\n\t"
-        "popq %c[out]+8*8(%%rax)\n\t"
-        "popq %c[out]+7*8(%%rax)\n\t"
-        "popq %c[out]+6*8(%%rax)\n\t"
-        "popq %c[out]+5*8(%%rax)\n\t"
-        "popq %c[out]+4*8(%%rax)\n\t"
-        "popq %c[out]+3*8(%%rax)\n\t"
-        "popq %c[out]+2*8(%%rax)\n\t"
-        "popq %c[out]+1*8(%%rax)\n\t"
-        "popq %c[out]+0*8(%%rax)\n\t"
-        "popq %c[rfl](%%rax)\n\t"
-        "mov %%rsp, %c[rspa](%%rax)\n\t"
-        "lea 8(%%rsp), %%rsp\n\t"
-        "pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\t"
-        "pop %%r11\n\tpop %%r10\n\tpop %%r9\n\tpop %%r8\n\t"
-        "pop %%rbp\n\tpop %%rdi\n\tpop %%rsi\n\tpop %%rdx\n\t"
-        "pop %%rcx\n\tpop %%rbx\n\tpop %%rax"
+        "2:\n\t"
+        REGTEST_SAVE_AND_LEAVE
         :
         : [st] "r"(&state), [in] "i"(offsetof(RegState, in)), [out] "i"(offsetof(RegState, out)),
           [rfl] "i"(offsetof(RegState, rflags_out)), [rspb] "i"(offsetof(RegState, rsp_before)),

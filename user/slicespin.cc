@@ -27,17 +27,8 @@ uint64_t umain(uint64_t arg) {
     CHECK(spinner >= 0, true);
     if (spinner == 0)
         for (;;) {}
-    for (int i = 0; i < workers; ++i) {
-        int32_t child = fork();
-        CHECK(child >= 0, true);
-        if (child == 0) {
-            work((2 + ((arg >> (8 * i + 4)) & 3)) << 20);
-            shared->done[i] = 1;
-            return arg ^ ok_status;
-        }
-    }
-    bool all_done = true;
-    for (int i = 0; i < workers; ++i) all_done = wait_turns_for(&shared->done[i]) && all_done;
+    int forked = fork_workers(workers, 2, arg, shared->done);
+    bool all_done = wait_for_workers(shared->done, forked) && forked == workers;
     CHECK(sys_env_destroy(spinner), 0);
     CHECK(all_done, true);
     return arg ^ ok_status;
