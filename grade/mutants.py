@@ -720,7 +720,7 @@ MUTANTS = [
     dict(
         id="L5-send-via-scheduler", lab=5, file="kern/ipc.cc",
         mistake="makes the receiver runnable and yields through the scheduler instead of switching to it",
-        find="    env::run(*receiver);   // the direct switch; e stays runnable\n",
+        find="    sched::hand_off(*receiver);   // the direct switch; e stays runnable\n",
         replace="    sched::run_next();\n"),
     dict(
         id="L5-send-no-sender-id", lab=5, file="kern/ipc.cc",
@@ -905,8 +905,7 @@ MUTANTS = [
         id="L6-epi-in-upcall", lab=6, file="kern/upcall.cc",
         mistake="delivers an epilogue even while the env runs on its exception stack",
         find="    if (!e.upcalls.epilogue_entry || on_exception_stack(e)) return 0;\n",
-        replace="    if (!e.upcalls.epilogue_entry) return 0;\n",
-        random="needs a slice to end in the few instructions a restore runs on the exception stack"),
+        replace="    if (!e.upcalls.epilogue_entry) return 0;\n"),
     dict(
         id="L6-epi-wrong-vector", lab=6, file="kern/upcall.cc",
         mistake="labels the saved state with the vector of whatever trap came last",
@@ -945,8 +944,7 @@ MUTANTS = [
         id="L6-thr-ignores-critical", lab=6, file="lib/threads.cc",
         mistake="preempts a thread in the middle of changing the queues",
         find="    if (critical) return;\n",
-        replace="",
-        random="needs a slice to end inside one of the thread package's short critical sections"),
+        replace=""),
     dict(
         id="L6-thr-not-requeued", lab=6, file="lib/threads.cc",
         mistake="saves the preempted thread but never makes it ready again",
@@ -956,10 +954,10 @@ MUTANTS = [
         id="L6-thr-context-not-saved", lab=6, file="lib/threads.cc",
         mistake="requeues the preempted thread without keeping its registers",
         find="    current->context = *interrupted;\n    make_ready(current);\n",
-        replace="    make_ready(current);\n"),
+        replace="    (void) interrupted;\n    make_ready(current);\n"),
     dict(
         id="L6-thr-next-not-loaded", lab=6, file="lib/threads.cc",
         mistake="switches `current` but resumes the interrupted thread's registers",
         find="    *resume = next->context;\n",
-        replace=""),
+        replace="    (void) resume;\n"),
 ]

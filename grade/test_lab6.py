@@ -208,7 +208,7 @@ def test_user_threads():
     root = root_of(report, result)
     got = values(report)
     counters = 2 + arg % 3
-    if len(got) != counters + 2:
+    if len(got) != counters + 3:
         expect_exit_ok(arg, root, "threadcount", result)
         fail("threadcount did not report its counts", result)
     for i, (count, target) in enumerate(got[:counters]):
@@ -221,6 +221,10 @@ def test_user_threads():
     total, want = got[counters + 1]
     if total != want:
         fail(f"the consumer summed {total}, not {want}", result)
+    hammered, want = got[counters + 2]
+    if hammered != want:
+        fail(f"two threads each took a mutex {want // 2} times; the count they guarded is {hammered}",
+             result)
     expect_exit_ok(arg, root, "threadcount", result)
     view = cpu_of(cpu, root["id"], result)
     if view["prologues"] < counters:

@@ -5,9 +5,13 @@
 // buffer guarded by a mutex and two condition variables. The main thread
 // joins them all and reports (report_value) each count with its target,
 // how many counters saw another thread move while they ran, and the
-// consumer's sum with the one expected.
+// consumer's sum with the one expected. Last, two threads take and drop
+// one mutex 100,000-165,535 times each (from arg), so that slices end
+// inside the package's critical sections, and the shared count is
+// reported with 2 x that.
 // Grader expects: exit ok; every count at its target; every counter saw
-// another move (preemption, since none yields); the sum right.
+// another move (preemption, since none yields); the sum right; the
+// mutex-guarded count twice the rounds.
 #include "user/lab6.hh"
 
 namespace {
@@ -37,6 +41,19 @@ void count(void* arg) {
     while (c.count < c.target) {
         c.count = c.count + 1;
         if ((c.count & 0xFFF) == 0 && others_total(me) != seen) c.saw_others = true;
+    }
+}
+
+// Two threads take and drop one mutex `rounds` times each: the thread
+// package's critical sections are then so frequent that slices end inside
+// them, which the epilogue must leave alone.
+Mutex hammer_lock;
+uint64_t hammered, hammer_rounds;
+void hammer(void*) {
+    for (uint64_t i = 0; i < hammer_rounds; ++i) {
+        mutex_lock(&hammer_lock);
+        hammered = hammered + 1;
+        mutex_unlock(&hammer_lock);
     }
 }
 
@@ -87,6 +104,11 @@ uint64_t umain(uint64_t arg) {
     ids[ncounters + 1] = thread_create(consume, nullptr);
     CHECK(ids[ncounters] > 0 && ids[ncounters + 1] > 0, true);
     for (int i = 0; i < ncounters + 2; ++i) CHECK(thread_join(ids[i]), 0);
+    hammer_rounds = 100000 + (arg & 0xFFFF);
+    int hammers[2] = {thread_create(hammer, nullptr), thread_create(hammer, nullptr)};
+    CHECK(hammers[0] > 0 && hammers[1] > 0, true);
+    CHECK(thread_join(hammers[0]), 0);
+    CHECK(thread_join(hammers[1]), 0);
     CHECK(thread_join(ids[0]), E_INVAL);   // already joined
     int saw = 0;
     for (int i = 0; i < ncounters; ++i) {
@@ -96,8 +118,10 @@ uint64_t umain(uint64_t arg) {
     grader_report(report_value, saw, ncounters);
     uint64_t want = seed * items * (items + 1) / 2;
     grader_report(report_value, sum, want);
+    grader_report(report_value, hammered, 2 * hammer_rounds);
     for (int i = 0; i < ncounters; ++i) CHECK(counters[i].count, counters[i].target);
     CHECK(saw, ncounters);
     CHECK(sum, want);
+    CHECK(hammered, 2 * hammer_rounds);
     return arg ^ ok_status;
 }
