@@ -102,7 +102,7 @@ void print_gaps(const char* what, const Gaps& g) {
 
 uint64_t umain(uint64_t arg) {
     Gaps kernel = measure_gaps(20);
-    printf("bench: a timer tick that only counts: min %lu ticks, mean %lu (%lu ticks)\n", kernel.tick_min,
+    printf("bench: a timer tick that only counts: min %lu ticks, mean %lu (%lu seen)\n", kernel.tick_min,
            kernel.ticks ? kernel.tick_total / kernel.ticks : 0, kernel.ticks);
     print_gaps("the kernel saving and restoring", kernel);
     if (slices::set_handlers(nullptr, nullptr) < 0) return arg ^ 0xBAD01;
