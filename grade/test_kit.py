@@ -118,6 +118,21 @@ gdb.execute("detach")
     expect_killed("sidt", KILLED_BY_TRAP, vector=GENERAL_PROTECTION)
 
 
+def test_slice_table_read_only():
+    """Lab 6's slice table is exposed read-only: a user write there is a
+    protection fault, and the env that tries it goes (kern/kernel_vm.cc maps
+    it; no lab region does, so this is the kit's check)."""
+    from test_lab3 import KILLED_BY_TRAP, PAGE_FAULT, PF_PRESENT, PF_USER, PF_WRITE, run_program
+    arg, end, report, result = run_program("writeslices", prefix="kit")
+    if end["how"] != KILLED_BY_TRAP or end["detail"] != PAGE_FAULT:
+        raise GradeFailure(f"writeslices wrote to the slice table and was not killed by a page fault "
+                           f"(how {end['how']}, detail {end['detail']:#x})\n{result.tail()}")
+    want_va = 0xFFFFFB0000000000 + 4096 + 64 * (end["id"] & 1023) + 4
+    if end["fault_va"] != want_va or end["error_code"] & 7 != PF_PRESENT | PF_WRITE | PF_USER:
+        raise GradeFailure(f"writeslices: fault at {end['fault_va']:#x} (error {end['error_code']:#x}), want a "
+                           f"user write protection fault at {want_va:#x}\n{result.tail()}")
+
+
 @pytest.mark.harness_only
 def test_gradescope_uploads(tmp_path):
     """The packaged run_autograder, run the way Gradescope runs it (in a fake
