@@ -843,13 +843,13 @@ MUTANTS = [
     dict(
         id="L6-borrow-not-paid", lab=6, file="kern/sched.cc",
         mistake="gives every slice its full length: borrowed time is never paid back",
-        find="    uint32_t length = slice_ticks - e.cpu.owed;\n",
-        replace="    uint32_t length = slice_ticks;\n"),
+        find="    return slice_ticks - paid;\n",
+        replace="    return slice_ticks;\n"),
     dict(
         id="L6-borrow-paid-forever", lab=6, file="kern/sched.cc",
         mistake="never clears the debt, so every later slice is cut again",
-        find="    uint32_t length = slice_ticks - e.cpu.owed;\n    e.cpu.owed = 0;\n",
-        replace="    uint32_t length = slice_ticks - e.cpu.owed;\n"),
+        find="    e.cpu.owed -= paid;\n",
+        replace=""),
     dict(
         id="L6-borrow-tick-not-counted", lab=6, file="kern/sched.cc",
         mistake="forgets to count the tick, so an epilogue borrows nothing and is never switched off",
@@ -875,12 +875,12 @@ MUTANTS = [
     dict(
         id="L6-force-still-borrowing", lab=6, file="kern/sched.cc",
         mistake="leaves the env borrowing, so its next slice is cut off after the budget again",
-        find="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
-        replace="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n    }\n    run_next();\n"),
+        find="        e.cpu.owed += e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
+        replace="        e.cpu.owed += e.cpu.epilogue_ticks;\n    }\n    run_next();\n"),
     dict(
         id="L6-force-nothing-owed", lab=6, file="kern/sched.cc",
         mistake="forgets that a forced epilogue borrowed its whole budget",
-        find="        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
+        find="        view.borrowed = e.cpu.epilogue_ticks;\n        e.cpu.owed += e.cpu.epilogue_ticks;\n        e.cpu.borrowing = false;\n    }\n    run_next();\n",
         replace="        e.cpu.borrowing = false;\n    }\n    run_next();\n"),
 
     # yield_to (kern/sched.cc)

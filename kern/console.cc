@@ -31,8 +31,8 @@ void write(const char* s, size_t n) {
 
 char get() {
     int c;
-    // Idle until the next interrupt (a timer tick at most a millisecond
-    // away) rather than spin: the monitor waits for people.
+    // Idle until the next interrupt (a timer tick, half a millisecond
+    // away at most) rather than spin: the monitor waits for people.
     while ((c = serial::try_get()) < 0) x86::wait_for_interrupt();
     return static_cast<char>(c);
 }

@@ -39,7 +39,7 @@ struct EnvCpu {
     bool borrowing;          // in its epilogue, on its next slice's time
     bool enter_prologue;     // its epilogue yielded: start its next slice at the prologue
     uint32_t epilogue_ticks; // ticks since its epilogue was entered
-    uint32_t owed;           // ticks to cut from its next slice from the vector
+    uint32_t owed;           // borrowed ticks not yet cut from its slices from the vector
 };
 
 // Protected control transfer (Lab 5): where a waiting receiver lets a

@@ -55,7 +55,7 @@ Env* next_in_vector(uint32_t* slot) {
 // epilogue_tick: one more tick in e's epilogue; true once the epilogue has
 // had its epilogue_budget ticks (the caller then switches it off).
 // next_slice_length: the ticks e's slice from the vector gets, paying back
-// what it owes (e.cpu.owed) once.
+// what it owes (e.cpu.owed), all but one tick of the slice at most.
 bool epilogue_tick(Env& e) {
     // BEGIN LAB 6
     ++e.cpu.epilogue_ticks;
@@ -63,16 +63,17 @@ bool epilogue_tick(Env& e) {
     return e.cpu.epilogue_ticks >= epilogue_budget;
 }
 uint32_t next_slice_length(Env& e) {
-    uint32_t length = slice_ticks - e.cpu.owed;
-    e.cpu.owed = 0;
-    return length;
+    uint32_t paid = e.cpu.owed < slice_ticks ? e.cpu.owed : slice_ticks - 1;
+    e.cpu.owed -= paid;
+    return slice_ticks - paid;
     // STUB LAB 6
     //~ // LAB 6: your code here (both functions). epilogue_tick: count the
     //~ // tick in e.cpu.epilogue_ticks (the kernel's count, reset at each
     //~ // epilogue) and in slices::view(e).epilogue_ticks (the env's running
     //~ // total), and say whether e has now used its whole epilogue_budget.
-    //~ // next_slice_length: slice_ticks less e.cpu.owed, which is then paid.
-    //~ // (epilogue_budget < slice_ticks, so a slice always keeps a tick.)
+    //~ // next_slice_length: slice_ticks less what e owes (e.cpu.owed), which
+    //~ // is then paid; but a slice keeps at least one tick, and whatever
+    //~ // that leaves unpaid (epilogues in handed slices add up) stays owed.
     //~ (void) e;
     //~ return false;
     //~ }
@@ -87,7 +88,8 @@ void end_epilogue(Env& e) {
     EnvCpuView& view = slices::view(e);
     view.in_epilogue = 0;
     if (e.cpu.borrowing) {
-        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;
+        view.borrowed = e.cpu.epilogue_ticks;
+        e.cpu.owed += e.cpu.epilogue_ticks;
         e.cpu.borrowing = false;
     }
     e.cpu.enter_prologue = e.upcalls.prologue_entry != 0;
@@ -102,15 +104,16 @@ void end_epilogue(Env& e) {
     EnvCpuView& view = slices::view(e);
     ++view.overruns;
     if (e.cpu.borrowing) {
-        view.borrowed = e.cpu.owed = e.cpu.epilogue_ticks;
+        view.borrowed = e.cpu.epilogue_ticks;
+        e.cpu.owed += e.cpu.epilogue_ticks;
         e.cpu.borrowing = false;
     }
     run_next();
     // STUB LAB 6
     //~ // LAB 6: your code here. Count the overrun (slices::view(e).overruns).
-    //~ // If e was borrowing, it now owes (e.cpu.owed) and has borrowed (the
-    //~ // view's borrowed) every tick its epilogue took, and is no longer
-    //~ // borrowing. Then run_next(). The kernel keeps e.tf, and e's next
+    //~ // If e was borrowing, every tick its epilogue took is added to what
+    //~ // it owes (e.cpu.owed) and is what it has borrowed (the view's
+    //~ // borrowed), and it is no longer borrowing. Then run_next(). The kernel keeps e.tf, and e's next
     //~ // slice resumes it: e.cpu.enter_prologue is set only when an
     //~ // epilogue yields. (view.in_epilogue stays set until it yields.)
     //~ (void) e;

@@ -13,8 +13,9 @@ namespace sched {
 // than dropping into the monitor.
 bool exits_when_idle();
 
-// A timer tick that interrupted e in user mode. Returns if e keeps the CPU
-// (its slice goes on, or it now runs its epilogue); otherwise switches.
+// A timer tick that interrupted e in user mode. Returns if e's slice (or
+// its epilogue's budget) goes on; otherwise enters e's epilogue or
+// switches away, and does not return.
 void tick(Env& e);
 // A timer tick that found the kernel idle (in the monitor).
 void idle_tick();

@@ -207,9 +207,15 @@ void dispatch_syscall(Env& e) {
     case SYS_env_set_status: result = sys_env_set_status(e, tf.rdi, tf.rsi); break;
     case SYS_env_set_trapframe: result = sys_env_set_trapframe(e, tf.rdi, tf.rsi); break;
     case SYS_page_map: result = bind::page_map(tf.rdi, tf.rsi, tf.rdx, tf.r10, tf.r8); break;
-    // Both switch away on success and set the registers themselves.
-    case SYS_ipc_recv: result = ipc::recv(e, tf.rdi); break;
-    case SYS_ipc_send: result = ipc::send(e, tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
+    // Both switch away on success and set the registers themselves. An
+    // epilogue (Lab 6) runs after its slice: it may neither block nor hand
+    // a slice on, so it ends with SYS_yield, not in IPC.
+    case SYS_ipc_recv:
+        result = slices::view(e).in_epilogue ? int64_t{E_INVAL} : ipc::recv(e, tf.rdi);
+        break;
+    case SYS_ipc_send:
+        result = slices::view(e).in_epilogue ? int64_t{E_INVAL} : ipc::send(e, tf.rdi, tf.rsi, tf.rdx, tf.r10);
+        break;
     case SYS_slice_alloc: result = sys_slice_alloc(tf.rdi, tf.rsi); break;
     case SYS_slice_free: result = sys_slice_free(tf.rdi, tf.rsi); break;
     case SYS_set_slice_upcalls: result = sys_set_slice_upcalls(tf.rdi, tf.rsi, tf.rdx, tf.r10); break;

@@ -189,8 +189,10 @@ static_assert(sizeof(ProgramDirectory) == program_directory_size);
 // resumes the epilogue after its SYS_yield. Whenever the kernel saved the
 // state itself (no epilogue, a forced switch, a slice that ended while the
 // env ran on its exception stack, a plain SYS_yield) it resumes that state,
-// never the prologue. SYS_yield_to from an epilogue is E_INVAL: an
-// epilogue has no slice left to give.
+// never the prologue. SYS_yield_to, SYS_ipc_send and SYS_ipc_recv from an
+// epilogue are E_INVAL: an epilogue has no slice left to give, and must
+// not block. What an epilogue borrows adds up until slices from the vector
+// pay it back (each keeps at least one tick).
 constexpr size_t slice_slots = 64;
 constexpr uint64_t slot_any = ~0ull;
 constexpr uint64_t timer_vector = 32;
@@ -211,7 +213,7 @@ struct EnvCpuView {
     uint32_t borrowed;       // ticks its last epilogue took from its next slice
     uint32_t overruns;       // epilogues the kernel switched off by force
     uint32_t slice_length;   // ticks its last slice from the vector was given
-    uint32_t epilogue_ticks; // ticks that arrived in its epilogues (counted, never delivered)
+    uint32_t epilogue_ticks; // ticks its epilogues borrowed (counted, never delivered)
     uint32_t unused;
     uint64_t slices;         // slices it started from its own slots
     uint64_t epilogues;      // epilogue upcalls

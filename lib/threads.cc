@@ -37,6 +37,18 @@ ThreadQueue ready;
 // leaves the running thread alone (no preemption in a critical section).
 // thread_switch clears it as the next thread starts.
 volatile uint32_t critical;
+// The queues change only between these. The fences keep the compiler from
+// moving a queue update across the flag (a volatile store orders only
+// other volatile accesses).
+void enter_critical() {
+    critical = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+void leave_critical() {
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    critical = 0;
+}
+
 // The epilogue queued the running thread: the prologue must pick one.
 bool switch_pending;
 uint64_t preemptions;
@@ -140,12 +152,12 @@ int threads_init() {
 }
 
 int thread_create(ThreadFn fn, void* arg) {
-    critical = 1;
+    enter_critical();
     Thread* t = nullptr;
     for (int i = 1; i < max_threads && !t; ++i)
         if (threads[i].state == ThreadState::free) t = &threads[i];
     if (t) t->state = ThreadState::blocked;   // taken, not yet ready
-    critical = 0;
+    leave_critical();
     if (!t) return E_NO_FREE_ENV;
     t->id = static_cast<int>(t - threads);
     if (int r = map_stack(*t); r < 0) {
@@ -160,16 +172,16 @@ int thread_create(ThreadFn fn, void* arg) {
     t->context.rip = reinterpret_cast<uintptr_t>(&thread_start);
     t->context.rsp = top - 8;   // as if called: rsp + 8 is 16-aligned
     t->context.rflags = 0x202;
-    critical = 1;
+    enter_critical();
     make_ready(t);
-    critical = 0;
+    leave_critical();
     return t->id;
 }
 
 void thread_yield() {
-    critical = 1;
+    enter_critical();
     if (!ready.head) {
-        critical = 0;
+        leave_critical();
         return;
     }
     make_ready(current);
@@ -178,7 +190,7 @@ void thread_yield() {
 
 void thread_exit() {
     if (current == &threads[0]) sys_exit(0);
-    critical = 1;
+    enter_critical();
     current->state = ThreadState::done;
     if (current->joiner) make_ready(current->joiner);
     switch_away();
@@ -188,20 +200,20 @@ void thread_exit() {
 int thread_join(int id) {
     if (id <= 0 || id >= max_threads || id == current->id) return E_INVAL;
     Thread& t = threads[id];
-    critical = 1;
+    enter_critical();
     if (t.state == ThreadState::free || t.joiner) {
-        critical = 0;
+        leave_critical();
         return E_INVAL;
     }
     if (t.state != ThreadState::done) {
         t.joiner = current;
         current->state = ThreadState::blocked;
         switch_away();
-        critical = 1;
+        enter_critical();
     }
     t.state = ThreadState::free;
     t.joiner = nullptr;
-    critical = 0;
+    leave_critical();
     return 0;
 }
 
@@ -209,10 +221,10 @@ int thread_self() { return current ? current->id : 0; }
 uint64_t thread_preemptions() { return preemptions; }
 
 void mutex_lock(Mutex* m) {
-    critical = 1;
+    enter_critical();
     if (m->owner < 0) {
         m->owner = current->id;
-        critical = 0;
+        leave_critical();
         return;
     }
     current->state = ThreadState::blocked;
@@ -230,13 +242,13 @@ void release(Mutex* m) {
 }  // namespace
 
 void mutex_unlock(Mutex* m) {
-    critical = 1;
+    enter_critical();
     release(m);
-    critical = 0;
+    leave_critical();
 }
 
 void cond_wait(CondVar* c, Mutex* m) {
-    critical = 1;
+    enter_critical();
     current->state = ThreadState::blocked;
     enqueue(c->waiters, current);
     release(m);
@@ -245,13 +257,13 @@ void cond_wait(CondVar* c, Mutex* m) {
 }
 
 void cond_signal(CondVar* c) {
-    critical = 1;
+    enter_critical();
     if (Thread* t = dequeue(c->waiters)) make_ready(t);
-    critical = 0;
+    leave_critical();
 }
 
 void cond_broadcast(CondVar* c) {
-    critical = 1;
+    enter_critical();
     while (Thread* t = dequeue(c->waiters)) make_ready(t);
-    critical = 0;
+    leave_critical();
 }

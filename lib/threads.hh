@@ -6,8 +6,10 @@
 // thread_yield.
 //
 // Not for use in upcall handlers (they run on the exception stack, which a
-// thread switch uses). After fork, only the thread that forked runs in the
-// child.
+// thread switch uses). Don't fork a threaded env: the child gets copies of
+// every thread and queue, and its inherited epilogue runs them all again;
+// sfork would share them between two envs. Threads keep no x87 or SSE
+// state of their own (user code is built with general registers only).
 #pragma once
 #include "lib/types.hh"
 
