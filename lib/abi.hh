@@ -180,10 +180,11 @@ static_assert(sizeof(ProgramDirectory) == program_directory_size);
 // timer_vector) into the env's save area and enters the epilogue with
 // rsp at the top of the exception stack and rdi = the save area. The
 // epilogue saves what it likes and calls SYS_yield, which ends it. Its
-// time is borrowed: every tick it takes is cut from the env's next slice.
-// An epilogue still running after epilogue_budget ticks is switched off by
-// force (the kernel keeps its registers and resumes them at the env's next
-// slice; the overrun is counted). When the next slice starts, an env whose
+// time is borrowed: every tick it takes is cut from the env's next slice
+// from the vector (see the end of this note). An epilogue still running
+// after epilogue_budget ticks is switched off by force (the kernel keeps
+// its registers and resumes them at the env's next slice; the overrun is
+// counted). When the next slice starts, an env whose
 // epilogue yielded is entered at its prologue (rsp and rdi as for the
 // epilogue) to restore its own context; with no prologue the kernel
 // resumes the epilogue after its SYS_yield. Whenever the kernel saved the
