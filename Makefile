@@ -78,7 +78,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
 .PHONY: all clean deps deps-boot qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
-	handout print-qemu help bench grade-submissions gradescope doctor mutants
+	handout handin print-qemu help bench grade-submissions gradescope doctor mutants
 all: $(BUILD)/kernel.img
 
 # ---------------------------------------------------------------- kernel
@@ -282,6 +282,12 @@ handout: $(BUILD)/exokit-handout
 	$(BUILD)/exokit-handout --lab $(LAB) --src . --out $(OUT) --exclude-file tools/handout-exclude $(EXTRA_HANDOUT_FLAGS)
 	$(if $(FROM),python3 grade/submission.py --from $(FROM) --to $(OUT) --lab $(LAB))
 
+# Students: make handin LAB=N [FORCE=1] packs lab N's files and a manifest
+# into build/handin/labN-handin.tar.gz (uploaded nowhere).
+handin:
+	@test -n "$(LAB)" || { echo "usage: make handin LAB=N [FORCE=1]"; exit 2; }
+	@python3 tools/handin.py --lab $(LAB) $(if $(FORCE),--force)
+
 # Instructors: grade a folder of submissions (one subfolder per student),
 # or build the zip to upload as a Gradescope autograder.
 grade-submissions: deps $(BUILD)/exokit-handout
@@ -315,10 +321,11 @@ help:
 	@echo "make SAN=1 [TARGET]   any target, on a kernel with the undefined-behaviour sanitizer (build/san/)"
 	@echo "make test             unit tests, reference grading and handout checks"
 	@echo "make handout LAB=N OUT=DIR   write the student tree for lab N"
+	@echo "make handin LAB=N [FORCE=1]  pack lab N's files and a manifest to hand in"
 	@echo "make print-qemu       show the QEMU command line and why it picked its accelerator"
 	@echo "make doctor           check the tools, the python for grading, and the accelerator"
 	@echo "make bench            sizes, boot time, syscall and upcall cycles"
-	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder in DIR"
+	@echo "make grade-submissions LAB=N SUBMISSIONS=DIR   grade every student folder or handin tarball in DIR"
 	@echo "make gradescope LAB=N write the Gradescope autograder zip for lab N"
 	@echo "make mutants [LAB=N] [MUTANT=ID]   check that likely student mistakes lose points"
 

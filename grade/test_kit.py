@@ -134,6 +134,64 @@ def test_slice_table_read_only():
 
 
 @pytest.mark.harness_only
+def test_handin_tarball_round_trip(tmp_path):
+    """make handin's tarball holds exactly lab N's files and a manifest
+    that grade-submissions checks; a tree with uncommitted changes is
+    refused unless forced."""
+    import hashlib
+    import io
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import tarfile
+    from harness import ROOT
+    sys.path.insert(0, str(ROOT / "tools"))
+    from grade_submissions import handin_name, unpack
+    # A throwaway git tree with the kit's lab definitions and handin script.
+    kit = tmp_path / "kit"
+    (kit / "tools").mkdir(parents=True)
+    shutil.copytree(ROOT / "labs", kit / "labs")
+    shutil.copy(ROOT / "tools" / "handin.py", kit / "tools" / "handin.py")
+    files = json.loads((ROOT / "labs" / "lab6.json").read_text())["files"]
+    for f in files:
+        (kit / f).parent.mkdir(parents=True, exist_ok=True)
+        (kit / f).write_text(f"// {f}: {nonce():#x}\n")
+    git = ["git", "-c", "user.name=kit", "-c", "user.email=kit@example.invalid"]
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "lab 6"]):
+        subprocess.run(git + cmd, cwd=kit, check=True, capture_output=True)
+    handin = [sys.executable, "tools/handin.py", "--lab", "6", "--out", str(tmp_path / "out")]
+    subprocess.run(handin, cwd=kit, check=True, capture_output=True)
+    tarball = tmp_path / "out" / "lab6-handin.tar.gz"
+    with tarfile.open(tarball) as tar:
+        names = sorted(tar.getnames())
+        manifest = json.loads(tar.extractfile("MANIFEST.json").read())
+    assert names == sorted(files + ["MANIFEST.json"]), names
+    assert manifest["lab"] == 6 and not manifest["dirty"] and len(manifest["kit_commit"]) == 40, manifest
+    assert {e["path"]: e["sha256"] for e in manifest["files"]} == \
+        {f: hashlib.sha256((kit / f).read_bytes()).hexdigest() for f in files}
+    assert handin_name(tarball) == "lab6-handin"
+    assert unpack(tarball, tmp_path / "unpacked") == "ok"
+    # A file changed after packing is caught by the manifest.
+    with tarfile.open(tarball) as tar, tarfile.open(tmp_path / "edited.tar.gz", "w:gz") as out:
+        for member in tar.getmembers():
+            data = tar.extractfile(member).read()
+            if member.name == files[0]:
+                data += b"// edited\n"
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    assert unpack(tmp_path / "edited.tar.gz", tmp_path / "unpacked") == \
+        f"differs from its manifest: {files[0]}"
+    # Uncommitted changes: refused, then packed with --force and marked dirty.
+    (kit / files[0]).write_text("// changed\n")
+    refused = subprocess.run(handin, cwd=kit, capture_output=True, text=True)
+    assert refused.returncode != 0 and "uncommitted" in refused.stderr, refused.stderr
+    subprocess.run(handin + ["--force"], cwd=kit, check=True, capture_output=True)
+    with tarfile.open(tarball) as tar:
+        assert json.loads(tar.extractfile("MANIFEST.json").read())["dirty"] is True
+
+
+@pytest.mark.harness_only
 def test_gradescope_uploads(tmp_path):
     """The packaged run_autograder, run the way Gradescope runs it (in a fake
     /autograder): the reference's lab 1 files uploaded flat, then in the

@@ -3,7 +3,9 @@
 `make grade-submissions LAB=N SUBMISSIONS=DIR [OUT=DIR]`.
 
 Each subfolder of DIR is one student's tree (or a zip's or clone's single
-wrapping folder around it). For each, the lab's editable files (labs/*.json
+wrapping folder around it), and each NAME.tar.gz a student's `make handin`
+tarball (its MANIFEST.json hashes are checked and the verdict kept in
+overlay.json). For each, the lab's editable files (labs/*.json
 "files", labs 1..N) are laid over a fresh copy of lab N's generated
 handout, so nothing else a student changed (tests, Makefile, grader) is
 used, and `grade/run.py` grades lab N there. Output, under OUT
@@ -23,10 +25,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,12 +38,54 @@ sys.path.insert(0, str(ROOT / "grade"))
 from submission import overlay  # noqa: E402
 
 
+HANDIN_SUFFIXES = (".tar.gz", ".tgz")
+
+
+def handin_name(path: Path) -> str | None:
+    """The student's name for a handin tarball, or None if path is not one."""
+    for suffix in HANDIN_SUFFIXES:
+        if path.is_file() and path.name.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return None
+
+
+def unpack(tarball: Path, dest: Path) -> str:
+    """Unpacks a `make handin` tarball into dest, regular files only and
+    none outside it, and checks them against its MANIFEST.json. Returns
+    the verdict: "ok", "no manifest", or what differs."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    with tarfile.open(tarball) as tar:
+        for member in tar.getmembers():
+            name = Path(member.name)
+            if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                continue
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes(tar.extractfile(member).read())
+    manifest = dest / "MANIFEST.json"
+    if not manifest.is_file():
+        return "no manifest"
+    wrong = []
+    for entry in json.loads(manifest.read_text()).get("files", []):
+        f = dest / entry["path"]
+        if not f.is_file() or hashlib.sha256(f.read_bytes()).hexdigest() != entry["sha256"]:
+            wrong.append(entry["path"])
+    return "ok" if not wrong else "differs from its manifest: " + ", ".join(wrong)
+
+
 def grade_one(student: Path, pristine: Path, out: Path, labs: list[int], timeout: float) -> str:
-    """Grades one submission into out; returns its status."""
+    """Grades one submission (a folder or a handin tarball) into out;
+    returns its status."""
+    manifest = None
+    if handin_name(student):
+        manifest = unpack(student, out / "unpacked")
+        student = out / "unpacked"
     tree = out / "tree"
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(pristine, tree, symlinks=True)
     taken = overlay(student, tree, max(labs))
+    if manifest is not None:
+        taken["manifest"] = manifest
     (out / "overlay.json").write_text(json.dumps(taken, indent=2) + "\n")
     results = out / "results.json"
     cmd = [sys.executable, "grade/run.py", f"--results={results.resolve()}"]
@@ -117,10 +163,11 @@ def main() -> int:
     shutil.rmtree(pristine / "build", ignore_errors=True)
 
     students = sorted(p for p in args.submissions.iterdir()
-                      if p.is_dir() and not p.name.startswith("."))
+                      if (p.is_dir() or handin_name(p)) and not p.name.startswith("."))
     rows = []
     for i, student in enumerate(students, 1):
-        dest = out / student.name
+        name = handin_name(student) or student.name
+        dest = out / name
         results = dest / "results.json"
         if results.exists() and not args.regrade:
             status = status_of(json.loads(results.read_text())) + " (earlier run)"
@@ -130,8 +177,8 @@ def main() -> int:
             status = grade_one(student, pristine, dest, labs, args.timeout)
         data = json.loads(results.read_text()) if results.exists() else None
         score = f"{data['score']}/{data['extra_data']['max_score']}" if data else "-"
-        print(f"[{i}/{len(students)}] {student.name}: {score} ({status})", flush=True)
-        rows.append((student.name, status.split(" ")[0], data))
+        print(f"[{i}/{len(students)}] {name}: {score} ({status})", flush=True)
+        rows.append((name, status.split(" ")[0], data))
     write_tables(out, rows)
     print(f"gradebook: {out / 'gradebook.csv'}; per test: {out / 'tests.csv'}")
     return 0
