@@ -262,6 +262,7 @@ test: export CCACHE = $(shell command -v ccache 2>/dev/null)
 test: export CCACHE_DIR := $(abspath $(BUILD))/ccache
 test: export CCACHE_NOHASHDIR := 1
 test: deps
+	@tools/doctor.sh $(GDBPORT)
 ifneq ($(wildcard grade/handout_check.py),)
 	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests $(BUILD)/exokit-handout
 	$(BUILD)/unit-tests
