@@ -34,6 +34,23 @@ def resume():
     gdb.execute("continue")
 
 
+def other_stops(stages, max_stages):
+    """Runs a program from stop to stop, with a hardware breakpoint on
+    selftest_checkpoint among others. Each checkpoint is appended to stages
+    as [stage, value, free frames]; the run ends at the last one (every env
+    done, 0x1D1E, or the first env refused, 0xE1) or after max_stages.
+    Yields at every other stop, with the CPU there; the caller may break."""
+    checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
+    while len(stages) < max_stages:
+        resume()
+        if value("$pc") == checkpoint_pc:
+            stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
+            if stages[-1][0] in (0x1D1E, 0xE1):
+                return
+            continue
+        yield
+
+
 def checkpoint():
     """Runs to the next selftest_checkpoint(stage, value); returns both."""
     resume()

@@ -51,15 +51,8 @@ def run_program(name, stop_stage=ALL_DONE, copies=1, prefix="lab3"):
         report = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 gdb.execute("hbreak env::destroy")
-checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
 stages, mischarged = [], []
-while len(stages) < 4 and len(mischarged) < 64:
-    resume()
-    if value("$pc") == checkpoint_pc:
-        stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
-        if stages[-1][0] in (0x1D1E, 0xE1):
-            break
-        continue
+for _ in other_stops(stages, 4):
     # env::destroy(Env& e, ...): every page of e's address space must be
     # charged to e, the tables and the root included.
     env = "((Env*)%d)" % value("$rdi")
@@ -70,6 +63,8 @@ while len(stages) < 4 and len(mischarged) < 64:
         owner = value("frame_table.frames[%d].owner" % (pa >> 12))
         if owner != env_id:
             mischarged.append([pa, owner, env_id])
+    if len(mischarged) >= 64:
+        break
 report({"stages": stages, "ends": env_ends(), "mischarged": mischarged[:8]})
 gdb.execute("delete")
 gdb.execute("detach")

@@ -42,7 +42,6 @@ def run_lab4(name):
         report = gdb_session(q, """
 gdb.execute("hbreak *selftest_checkpoint")
 gdb.execute("hbreak *%d")
-checkpoint_pc = value("(unsigned long)&selftest_checkpoint")
 stages, reports = [], []
 
 def env_state(env_id):
@@ -57,13 +56,7 @@ def frame(n):
     return {"owner": value("frame_table.frames[%%d].owner" %% n),
             "refcount": value("frame_table.frames[%%d].refcount" %% n)}
 
-while len(stages) < 2 and len(reports) < 16:
-    resume()
-    if value("$pc") == checkpoint_pc:
-        stages.append([value("$rdi"), value("$rsi"), value("frame_table.free_count")])
-        if stages[-1][0] in (0x1D1E, 0xE1):
-            break
-        continue
+for _ in other_stops(stages, 2):
     kind, a, b = value("$rdi"), value("$rsi"), value("$rdx")
     me = env_state(value("current_env->id"))
     hit = {"kind": kind, "a": a, "b": b, "me": me}
@@ -72,6 +65,8 @@ while len(stages) < 2 and len(reports) < 16:
     if kind == 3:
         hit["frame"] = frame(b)
     reports.append(hit)
+    if len(reports) >= 16:
+        break
 watched = {}
 for hit in reports:
     if hit["kind"] == 2:
