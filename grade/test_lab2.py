@@ -21,6 +21,7 @@ PHYS_MAP_BASE = 0xFFFF800000000000
 FRAME_TABLE_VIEW = 0xFFFFFD0000000000   # lib/abi.hh: frame_table_view
 PROGRAM_TABLE_VIEW = 0xFFFFFC0000000000  # lib/abi.hh: program_table_view (Lab 5)
 SLICE_TABLE_VIEW = 0xFFFFFB0000000000    # lib/abi.hh: slice_table_view (Lab 6)
+MEMORY_TABLE_VIEW = 0xFFFFFA0000000000   # lib/abi.hh: memory_table_view (Lab 7)
 
 
 def run_with_gdb(name, args, script):
@@ -203,7 +204,7 @@ report({"cr3": value("$cr3"), "root": root, "pml4": phys_words(root, 512),
     # The frame table, the embedded programs and the slice vector, exposed to
     # library OSes (lib/abi.hh's *_view; kern/kernel_vm.cc maps them, outside
     # the exercise): user-readable only.
-    views = (FRAME_TABLE_VIEW, PROGRAM_TABLE_VIEW, SLICE_TABLE_VIEW)
+    views = (FRAME_TABLE_VIEW, PROGRAM_TABLE_VIEW, SLICE_TABLE_VIEW, MEMORY_TABLE_VIEW)
     exposed = {va for va in leaves if any(view <= va < view + (1 << 39) for view in views)}
     for va in sorted(exposed)[:8] + sorted(exposed)[-8:]:
         e = leaves[va]

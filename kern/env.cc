@@ -5,8 +5,10 @@
 #include "kern/frames.hh"
 #include "kern/gdt.hh"
 #include "kern/kernel_vm.hh"
+#include "kern/revoke.hh"
 #include "kern/memlayout.hh"
 #include "kern/sched.hh"
+#include "kern/upcall.hh"
 #include "kern/slices.hh"
 #include "kern/usermem.hh"
 #include "kern/x86.hh"
@@ -83,7 +85,9 @@ void hand_over_shared_frames(EnvId dead) {
         if (!heir.alive()) continue;
         heir.page_table().for_each_user_mapping([&](uintptr_t, uint64_t entry) {
             FrameInfo& f = frames::info(pte::address(entry));
-            if (f.owner == dead) f.owner = heir.id;
+            if (f.owner != dead) return;
+            f.owner = heir.id;
+            revoke::transfer(dead, heir.id);
         });
     }
 }
@@ -111,6 +115,7 @@ void release(Env& e) {
     // to the end, but also frames it unmapped while another env kept them,
     // which its own tables no longer show. So ask the frame table.
     if (owns_any_frame(e.id)) hand_over_shared_frames(e.id);
+    revoke::env_ended(e);
 }
 
 // A free slot, its id, a root page table sharing the kernel half, and the
@@ -133,7 +138,8 @@ int alloc_env(EnvId parent, Env** out) {
     // Every page of the address space, the root included, is charged to
     // the env it serves.
     uintptr_t root;
-    if (int r = frames::alloc(id, &root); r < 0) return r;
+    revoke::env_started(id, parent);
+    if (int r = revoke::take_frame(id, frame_any, &root); r < 0) return r;
     frames::info(root).refcount = 1;
     // The upper half is the kernel's, shared by every address space (the
     // exposed frame table included).
@@ -246,8 +252,7 @@ int lookup(EnvId id, Env** out, bool check_perm) {
 
 int map_new_page(Env& e, uintptr_t va, uint64_t perm, uint64_t frame) {
     uintptr_t pa;
-    int taken = frame == frame_any ? frames::alloc(e.id, &pa) : frames::take(e.id, frame, &pa);
-    if (taken < 0) return taken;
+    if (int r = revoke::take_frame(e.id, frame, &pa); r < 0) return r;
     PageTable pt = e.page_table();
     Mapping old = pt.lookup(va);
     if (int r = pt.map(va, pa, perm); r < 0) {
@@ -316,6 +321,15 @@ void run(Env& e) {
     }
     if (current_env && current_env != &e && current_env->status == EnvStatus::running)
         current_env->status = EnvStatus::runnable;
+    // Lab 7: a revocation request or notice is an upcall on its way back.
+    EnvEndHow how;
+    if (deliver_revocation(e, &how) < 0) {
+        cprintf("[env %08x] killed: its revocation upcall at %lx cannot run (%s)\n", e.id,
+                e.upcalls.revocation_entry,
+                how == EnvEndHow::no_exception_stack ? "no exception stack" : "not user code");
+        destroy(e, how, e.upcalls.revocation_entry);
+        sched::run_next();
+    }
     current_env = &e;
     e.status = EnvStatus::running;
     if ((x86::read_cr3() & pte::address_mask) != e.pml4)

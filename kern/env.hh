@@ -30,6 +30,9 @@ struct EnvUpcalls {
     uintptr_t epilogue_entry;
     uintptr_t prologue_entry;
     uintptr_t save_area;    // where the interrupted state goes: a UTrapFrame
+    // Lab 7: revocation requests and repossession notices (lib/abi.hh,
+    // "Memory"). 0 = none: the env may still poll its memory table entry.
+    uintptr_t revocation_entry;
 };
 
 // The CPU (Lab 6): the kernel's side of an env's time slices. What the env
@@ -40,6 +43,15 @@ struct EnvCpu {
     bool enter_prologue;     // its epilogue yielded: start its next slice at the prologue
     uint32_t epilogue_ticks; // ticks since its epilogue was entered
     uint32_t owed;           // borrowed ticks not yet cut from its slices from the vector
+};
+
+// Memory (Lab 7): the kernel's side of quotas and revocation. What the env
+// may read (quota, frames held, its request, its repossession vector) is
+// in memory_table.env (kern/revoke.hh), indexed by env_index(id).
+struct EnvMemory {
+    bool request_due;        // a request it has not been upcalled about
+    bool notice_due;         // repossessions it has not been upcalled about
+    uint32_t carved;         // quota its parent carved out of its own for it
 };
 
 // Protected control transfer (Lab 5): where a waiting receiver lets a
@@ -66,6 +78,8 @@ struct Env {
     EnvIpc ipc;
     // The CPU.
     EnvCpu cpu;
+    // Memory: quota and revocation.
+    EnvMemory memory;
 
     PageTable page_table() const;
     bool alive() const { return status != EnvStatus::free; }
@@ -81,6 +95,7 @@ enum class EnvEndHow : uint32_t {
     destroyed = 5,           // SYS_env_destroy; detail = who asked
     noncanonical_rip = 6,    // it would resume at a non-canonical rip; detail = that rip
     bad_save_area = 7,       // Lab 6: its slice save area is not writable; detail = its address
+    bad_revocation_upcall = 8, // Lab 7: no way to upcall its revocation entry; detail = the entry
 };
 
 struct EnvEnd {

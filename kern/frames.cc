@@ -4,6 +4,7 @@
 #include "lib/error.hh"
 #include "kern/memlayout.hh"
 #include "kern/pte.hh"
+#include "kern/revoke.hh"
 #include "lib/string.hh"
 
 constinit FrameTable frame_table{};
@@ -116,6 +117,7 @@ void free(uintptr_t pa) {
     FrameInfo& f = info(pa);
     assert(f.owner != owner_free);
     assert_eq(f.refcount, 0u);
+    revoke::uncharged(f.owner);   // Lab 7: before the owner is forgotten
     // BEGIN LAB 2
     f = FrameInfo{0, owner_free, frame_table.free_head, 0};
     frame_table.free_head = static_cast<uint32_t>(number(pa));

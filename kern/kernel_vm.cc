@@ -3,6 +3,7 @@
 #include "lib/error.hh"
 #include "kern/frames.hh"
 #include "kern/memlayout.hh"
+#include "kern/revoke.hh"
 #include "kern/slices.hh"
 #include "kern/userprogs.hh"
 #include "kern/x86.hh"
@@ -20,7 +21,7 @@ namespace {
 
 uintptr_t alloc_table(int32_t owner) {
     uintptr_t pa;
-    if (frames::alloc(owner, &pa) < 0) return 0;
+    if (revoke::take_frame(owner, frame_any, &pa) < 0) return 0;
     frames::info(pa).refcount = 1;
     return pa;
 }
@@ -126,13 +127,13 @@ int expose_programs(PageTable& pt) {
     return 0;
 }
 
-// Lab 6: the slice vector and every env's CPU counters, read-only, in
-// place: the kernel updates them and every env sees the update.
-int expose_slice_table(PageTable& pt) {
-    uintptr_t table = reinterpret_cast<uintptr_t>(&slice_table);
-    for (size_t off = 0; off < sizeof slice_table; off += 4096) {
-        if (int r = pt.map(slice_table_view + off, table + off - kernbase, pte::user | pte::global | pte::no_execute);
-            r < 0)
+// Kernel state a library OS reads where the kernel keeps it: the pages of
+// an object in the image, mapped read-only at view. The kernel updates it
+// in place and every env sees the update.
+int expose_in_place(PageTable& pt, uintptr_t view, const void* object, size_t size) {
+    uintptr_t start = reinterpret_cast<uintptr_t>(object);
+    for (size_t off = 0; off < size; off += 4096) {
+        if (int r = pt.map(view + off, start + off - kernbase, pte::user | pte::global | pte::no_execute); r < 0)
             return r;
     }
     return 0;
@@ -147,7 +148,10 @@ int init() {
     if (int r = map_kernel(pt); r < 0) return r;
     if (int r = expose_frame_table(pt); r < 0) return r;
     if (int r = expose_programs(pt); r < 0) return r;
-    if (int r = expose_slice_table(pt); r < 0) return r;
+    // Lab 6's slice vector and CPU counters; Lab 7's quotas, requests and
+    // repossession vectors.
+    if (int r = expose_in_place(pt, slice_table_view, &slice_table, sizeof slice_table); r < 0) return r;
+    if (int r = expose_in_place(pt, memory_table_view, &memory_table, sizeof memory_table); r < 0) return r;
     asm volatile("mov %0, %%cr3" : : "r"(root) : "memory");
     kernel_pml4 = root;
     return 0;

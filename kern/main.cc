@@ -15,6 +15,7 @@
 #include "kern/userprogs.hh"
 #include "kern/env.hh"
 #include "kern/sched.hh"
+#include "kern/revoke.hh"
 #include "kern/slices.hh"
 #include "kern/trap.hh"
 
@@ -73,6 +74,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t multiboot_info
     if (test) selftest::run(test, selftest::Stage::early);
 
     frames::init(*info);
+    revoke::init();   // the pool: every frame free now
     if (int r = kernel_vm::init(); r < 0)
         cprintf("memory: no kernel address space (%s); staying on the boot page tables\n", error_name(r));
     if (test) selftest::run(test, selftest::Stage::memory);

@@ -5,6 +5,7 @@
 #include "kern/frames.hh"
 #include "kern/monitor.hh"
 #include "kern/qemu_exit.hh"
+#include "kern/revoke.hh"
 #include "kern/selftest.hh"
 #include "kern/slices.hh"
 #include "kern/syscall.hh"
@@ -195,6 +196,7 @@ void run_next() {
 
 void tick(Env& e) {
     ++slice_table.ticks;
+    revoke::tick();
     if (e.cpu.borrowing) {
         if (epilogue_tick(e)) force_switch(e);
         return;
@@ -207,7 +209,10 @@ void tick(Env& e) {
     end_slice(e);
 }
 
-void idle_tick() { ++slice_table.ticks; }
+void idle_tick() {
+    ++slice_table.ticks;
+    revoke::tick();
+}
 
 void yield(Env& e) {
     e.tf.rax = 0;

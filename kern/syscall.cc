@@ -2,6 +2,7 @@
 #include "kern/bind.hh"
 #include "kern/guard.hh"
 #include "kern/ipc.hh"
+#include "kern/revoke.hh"
 #include "kern/console.hh"
 #include "kern/memlayout.hh"
 #include "kern/frames.hh"
@@ -170,6 +171,32 @@ int64_t sys_set_slice_upcalls(uint64_t id, uintptr_t epilogue, uintptr_t prologu
     return 0;
 }
 
+// Lab 7. The entry is checked when an upcall uses it, like the others.
+int64_t sys_set_revocation_upcall(uint64_t id, uintptr_t entry) {
+    Env* target;
+    if (int r = lookup_target(id, &target); r < 0) return r;
+    if (entry >= user_top) return E_INVAL;
+    target->upcalls.revocation_entry = entry;
+    return 0;
+}
+
+int64_t sys_quota_set(Env& e, uint64_t id, uint64_t frames) {
+    Env* child;
+    if (int r = child_target(e, id, &child); r < 0) return r;
+    return revoke::quota_set(e, *child, frames);
+}
+
+// For the grader only: pressure on demand. `make TEST_SYSCALLS=0` builds a
+// kernel without it (after `make clean`).
+int64_t sys_test_pressure(uint64_t what, uint64_t id, uint64_t frames) {
+#if EXOKIT_TEST_SYSCALLS
+    return revoke::test_pressure(what, id, frames);
+#else
+    (void) what, (void) id, (void) frames;
+    return E_NO_SYS;
+#endif
+}
+
 }  // namespace
 
 void dispatch_syscall(Env& e) {
@@ -220,6 +247,10 @@ void dispatch_syscall(Env& e) {
     case SYS_slice_free: result = sys_slice_free(tf.rdi, tf.rsi); break;
     case SYS_set_slice_upcalls: result = sys_set_slice_upcalls(tf.rdi, tf.rsi, tf.rdx, tf.r10); break;
     case SYS_yield_to: result = sched::yield_to(e, tf.rdi); break;
+    case SYS_set_revocation_upcall: result = sys_set_revocation_upcall(tf.rdi, tf.rsi); break;
+    case SYS_frame_release: result = revoke::frame_release(e, tf.rdi); break;
+    case SYS_quota_set: result = sys_quota_set(e, tf.rdi, tf.rsi); break;
+    case SYS_test_pressure: result = sys_test_pressure(tf.rdi, tf.rsi, tf.rdx); break;
     default: result = E_NO_SYS; break;
     }
     tf.rax = static_cast<uint64_t>(result);

@@ -1,5 +1,6 @@
 #include "kern/upcall.hh"
 #include "kern/gdt.hh"
+#include "kern/revoke.hh"
 #include "kern/slices.hh"
 #include "kern/usermem.hh"
 #include "kern/x86.hh"
@@ -133,4 +134,64 @@ int enter_prologue(Env& e, EnvEndHow* failure) {
     //~ (void) e, (void) failure;
     //~ return 0;
     // END LAB 6
+}
+
+int deliver_revocation(Env& e, EnvEndHow* failure) {
+    EnvMemory& m = e.memory;
+    if (!m.request_due && !m.notice_due) return 0;
+    EnvMemoryView& v = revoke::view(e);
+    // BEGIN LAB 7
+    // Nobody to tell: the env polls its entry, if it looks at all.
+    if (!e.upcalls.revocation_entry) {
+        m.request_due = m.notice_due = false;
+        return 0;
+    }
+    if (on_exception_stack(e)) return 0;   // it will hear when it leaves
+    if (!is_user_code(e, e.upcalls.revocation_entry)) {
+        *failure = EnvEndHow::bad_upcall;
+        return E_FAULT;
+    }
+    // A request met before it could be told is no longer news.
+    bool request = m.request_due && v.pending;
+    UTrapFrame frame = request ? user_frame(e.tf, v.requested, revocation_request_vector)
+                               : user_frame(e.tf, v.vector_count, revocation_notice_vector);
+    frame.error_code = request ? v.deadline : 0;
+    uintptr_t top = e.upcalls.stack_top;
+    uintptr_t frame_va = (top - sizeof frame) & ~uintptr_t(15);
+    if (top < exception_stack_size || copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {
+        *failure = EnvEndHow::no_exception_stack;
+        return E_FAULT;
+    }
+    if (request) {
+        m.request_due = false;
+        ++v.upcalls;
+    } else {
+        m.request_due = false;
+        m.notice_due = false;
+        ++v.notices;
+    }
+    e.tf.rip = e.upcalls.revocation_entry;
+    e.tf.rsp = frame_va;
+    e.tf.rflags = x86::rflags::interrupt | x86::rflags::reserved_one;
+    return 1;
+    // STUB LAB 7
+    //~ // LAB 7: your code here. With no revocation entry registered, clear
+    //~ // both flags and return 0 (the env may poll). On its exception stack
+    //~ // (on_exception_stack), return 0 and keep them: it hears when it
+    //~ // leaves. The entry must be user code (is_user_code; else *failure =
+    //~ // EnvEndHow::bad_upcall). A request goes first, if one is still open
+    //~ // (v.pending): user_frame(e.tf, v.requested,
+    //~ // revocation_request_vector) with error_code = v.deadline; else the
+    //~ // notice: user_frame(e.tf, v.vector_count, revocation_notice_vector).
+    //~ // Copy it to the top of the exception stack, (stack_top -
+    //~ // sizeof(UTrapFrame)) rounded down to 16 bytes; no stack
+    //~ // (stack_top < exception_stack_size) or a failed copy_to_user is
+    //~ // EnvEndHow::no_exception_stack. Return E_FAULT on any failure, e.tf
+    //~ // untouched. Then clear the flag you delivered (a notice clears a
+    //~ // stale request too), count it (v.upcalls or v.notices), and resume
+    //~ // at the entry with rsp at the frame, rflags interrupts on only.
+    //~ (void) v, (void) failure;
+    //~ m.request_due = m.notice_due = false;
+    //~ return 0;
+    // END LAB 7
 }

@@ -24,3 +24,10 @@ int deliver_epilogue(Env& e, EnvEndHow* failure);
 // (e.cpu.enter_prologue), points e.tf at its prologue. 0, or < 0 with
 // *failure if e must go.
 int enter_prologue(Env& e, EnvEndHow* failure);
+
+// Lab 7. As e returns to user mode: if a revocation request or a
+// repossession notice is due and e is not on its exception stack, points
+// e.tf at its revocation entry with a UTrapFrame at the top of that stack
+// and returns 1. 0 if nothing is delivered now, or < 0 with *failure if e
+// must go.
+int deliver_revocation(Env& e, EnvEndHow* failure);

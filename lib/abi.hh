@@ -34,6 +34,11 @@ enum Syscall : uint64_t {
     SYS_slice_free,         // (envid, slot): a slot envid owns
     SYS_set_slice_upcalls,  // (envid, epilogue, prologue, save_area); 0s = the kernel's default
     SYS_yield_to,           // (envid): the rest of this slice to a runnable env
+    // Lab 7: quotas, visible revocation and the abort protocol. See "Memory" below.
+    SYS_set_revocation_upcall,  // (envid, entry): where requests and repossession notices arrive; 0 = none
+    SYS_frame_release,      // (va): give back the frame at va (yours, mapped by nobody else)
+    SYS_quota_set,          // (envid, frames): a child's quota, carved out of the caller's
+    SYS_test_pressure,      // TEST ONLY, for the grader: (pressure_quota or pressure_pool, envid, frames)
     SYS_count
 };
 
@@ -236,6 +241,85 @@ struct SliceTable {
     int32_t owner[slice_slots];  // an env id, or owner_free
     uint8_t pad[4096 - 48 - 4 * slice_slots];
     EnvCpuView env[max_envs];    // by env_index(id)
+};
+
+// Memory (Lab 7, after Aegis's visible revocation and abort protocol).
+// Every env may hold at most `quota` frames (its pages and its page-table
+// pages), and all envs together at most the pool's limit. A child starts
+// with its parent's quota as its ceiling; SYS_quota_set(child, n) carves n
+// frames out of the caller's quota for the child (given back when the child
+// ends). Beyond either limit SYS_page_alloc and friends get E_NO_MEM.
+//
+// When the kernel wants frames back (a quota set below what an env holds,
+// the pool's limit below what all hold, or an allocation the pool refused),
+// it makes a *request* to a victim (the env over its quota; for the pool,
+// the env holding the most frames, the lowest index on a tie): give back
+// `requested` frames, so that `held` comes down to `target`, by tick
+// `deadline` (slice_table's ticks, revocation_grace_ticks from now). The
+// request shows in the env's EnvMemoryView at once, and arrives as an upcall
+// at the registered revocation entry: a UTrapFrame (vector
+// revocation_request_vector, fault_va = frames requested, error_code = the
+// deadline) pushed at the top of the exception stack, rsp at it, as for a
+// page fault; the handler returns through the same trampoline. Upcalls are
+// delivered only when the env is not already on its exception stack.
+//
+// Visible revocation: the library OS picks its pages, saves what it wants,
+// and gives each frame back with SYS_frame_release(va) (or unmaps it). The
+// request is met the moment `held` <= `target`.
+//
+// The abort protocol: a request still unmet at its deadline is met by
+// force. The kernel takes frames the env owns and maps itself: first
+// frames nobody else maps, then those shared; within each, first pages not
+// accessed since the request (the kernel clears their accessed bits when it
+// makes one), then the lowest virtual address. It removes every mapping of
+// each frame taken, in every env, and appends each address it unmapped to
+// that env's repossession vector, then upcalls each such env (vector
+// revocation_notice_vector, fault_va = the vector's count) when it next
+// runs off its exception stack. A later touch of such an address faults
+// like any unmapped page; the vector tells "repossessed" from "never mapped".
+constexpr uint64_t revocation_request_vector = 0x100;   // not a CPU exception
+constexpr uint64_t revocation_notice_vector = 0x101;
+constexpr uint64_t pressure_quota = 0;   // SYS_test_pressure: set envid's quota to frames
+constexpr uint64_t pressure_pool = 1;    // set the pool's limit to frames (envid ignored)
+constexpr uint32_t quota_unlimited = 0xFFFFFFFF;
+constexpr uintptr_t memory_table_view = 0xFFFFFA0000000000ull;
+
+// Each env's entry: its quota, what it holds, its request and its
+// repossession vector, a ring of the last repossession_slots addresses
+// (address i at vector[i % repossession_slots]; a library keeps its own
+// count of those it has seen).
+constexpr size_t repossession_slots = 112;
+struct EnvMemoryView {
+    int32_t env_id;          // the env this entry describes now (0: none)
+    uint32_t quota;          // frames it may hold (quota_unlimited: the pool decides)
+    uint32_t held;           // frames charged to it now
+    uint32_t pending;        // 1 while a request is open
+    uint32_t requested;      // frames the open (or last) request asked for
+    uint32_t target;         // held must come down to this
+    uint64_t requested_at;   // the tick the request was made
+    uint64_t deadline;       // the tick by which it must be met
+    uint64_t answered_at;    // the tick the last request was met or repossessed
+    uint64_t requests;       // requests made
+    uint64_t complied;       // requests met by the env in time
+    uint64_t aborts;         // requests met by force
+    uint64_t repossessed;    // frames taken by force (from this env's requests)
+    uint64_t released;       // frames given back with SYS_frame_release, ever
+    uint64_t request_released; // ... while the last request was open
+    uint64_t refused;        // SYS_frame_release calls refused
+    uint64_t upcalls;        // request upcalls delivered
+    uint64_t notices;        // repossession notices delivered
+    uint64_t vector_count;   // addresses ever recorded in the vector
+    uint64_t vector[repossession_slots];
+};
+static_assert(sizeof(EnvMemoryView) == 1024);
+
+struct MemoryTable {
+    uint64_t pool_limit;     // frames all envs together may hold
+    uint64_t pool_held;      // frames charged to envs now
+    uint64_t grace_ticks;    // revocation_grace_ticks
+    uint64_t pool_requests;  // requests the pool made
+    uint8_t pad[4096 - 32];
+    EnvMemoryView env[max_envs];   // by env_index(id)
 };
 
 // Page-fault error code bits.

@@ -35,3 +35,9 @@ constexpr uintptr_t slice_save_va = exception_stack_bottom;
 constexpr uintptr_t thread_stack_base = 0x00007FFD00000000ull;
 constexpr size_t thread_stack_pages = 4;
 constexpr size_t thread_stack_span = (thread_stack_pages + 1) * 4096;
+
+// Lab 7's backing store (lib/pager.cc) keeps page i of the paged region
+// at store_base + i * 4096 in its own address space; each side maps a
+// page the other sends at the page after the region (the pager) or here.
+constexpr uintptr_t store_base = 0x00007FFC00000000ull;
+constexpr uintptr_t store_scratch_va = 0x00007FFBFFFFF000ull;

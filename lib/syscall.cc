@@ -91,3 +91,17 @@ int64_t sys_set_slice_upcalls(int32_t envid, uintptr_t epilogue, uintptr_t prolo
 }
 
 int64_t sys_yield_to(int32_t envid) { return syscall(SYS_yield_to, static_cast<int64_t>(envid)); }
+
+int64_t sys_set_revocation_upcall(int32_t envid, uintptr_t entry) {
+    return syscall(SYS_set_revocation_upcall, static_cast<int64_t>(envid), entry);
+}
+
+int64_t sys_frame_release(uintptr_t va) { return syscall(SYS_frame_release, va); }
+
+int64_t sys_quota_set(int32_t child, uint64_t frames) {
+    return syscall(SYS_quota_set, static_cast<int64_t>(child), frames);
+}
+
+int64_t sys_test_pressure(uint64_t what, int32_t envid, uint64_t frames) {
+    return syscall(SYS_test_pressure, what, static_cast<int64_t>(envid), frames);
+}

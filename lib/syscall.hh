@@ -53,3 +53,10 @@ int64_t sys_slice_alloc(int32_t envid, uint64_t slot = slot_any);
 int64_t sys_slice_free(int32_t envid, uint64_t slot);
 int64_t sys_set_slice_upcalls(int32_t envid, uintptr_t epilogue, uintptr_t prologue, uintptr_t save_area);
 int64_t sys_yield_to(int32_t envid);
+
+// Lab 7: memory (lib/abi.hh, "Memory"; lib/revocation.hh reads the table).
+int64_t sys_set_revocation_upcall(int32_t envid, uintptr_t entry);
+int64_t sys_frame_release(uintptr_t va);
+int64_t sys_quota_set(int32_t child, uint64_t frames);
+// For graded tests only: pressure on demand (pressure_quota, pressure_pool).
+int64_t sys_test_pressure(uint64_t what, int32_t envid, uint64_t frames);

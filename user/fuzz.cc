@@ -1249,6 +1249,47 @@ void check_set_slice_upcalls(const Outcome& o) {
 }
 void check_yield_to(const Outcome& o) { must_fail_unless(false, o, "yield_to an env that is not runnable"); }
 
+// Memory (Lab 7). We never register a revocation entry for ourselves (a
+// request would land on whatever a random entry names), never squeeze a
+// quota (a child's abort would unmap pages the model tracks), and never
+// make pressure at all: that call is the grader's. frame_release is
+// page_unmap with guards: ours, mapped only here.
+void prepare_set_revocation_upcall(uint64_t (&a)[5], Outcome&) {
+    if (is_self(a[0])) a[1] = 0;
+}
+void check_set_revocation_upcall(const Outcome& o) {
+    must_fail_unless(ours(o.a[0]) && o.a[1] < user_top, o, "set_revocation_upcall of an env not ours, or past user_top");
+}
+void prepare_frame_release(uint64_t (&a)[5], Outcome& o) {
+    a[0] = a[1];   // Arg::va drawn in a[1]; the call takes it in rdi
+    uint64_t self[5] = {0, a[0], 0, 0, 0};
+    redirect_protected(self);
+    a[0] = self[1];
+    o.old_frame = user_page(a[0]) && uvpt::mapped(a[0]) ? uvpt::frame_of(a[0]) : no_mapping;
+    o.src_refs = o.old_frame == no_mapping ? 0 : frametable::refcount(o.old_frame);
+}
+void check_frame_release(const Outcome& o) {
+    bool mine = o.old_frame != no_mapping && frametable::owner(o.old_frame) == own_id;
+    bool valid = mine && o.src_refs == 1;
+    must_fail_unless(valid, o, "frame_release of a page not mapped, not ours, or mapped elsewhere too");
+    if (!valid) {
+        int64_t want = o.old_frame == no_mapping ? E_INVAL : !mine ? E_PERM : E_BUSY;
+        if (o.r != want) fail(check_value, "frame_release refused with the wrong error", o.r, want);
+        return;
+    }
+    must_succeed(o.r, "frame_release");
+    forget_page(o.a[0]);
+    if (uvpt::mapped(o.a[0])) fail(check_frames, "a page still mapped after frame_release", o.a[0], 0);
+    note_freed(o.old_frame);
+}
+void prepare_quota_set(uint64_t (&a)[5], Outcome&) {
+    a[1] = rng.below(2) ? quota_unlimited + rng.below(8) : (1ull << 20) + rng.below(1u << 20);
+}
+void check_quota_set(const Outcome& o) {
+    must_fail_unless(find_child(o.a[0]) && o.a[1] < quota_unlimited, o, "quota_set of an env not our child, or unlimited");
+}
+void check_test_pressure(const Outcome&) {}
+
 constexpr Arg A_ = Arg::any;
 constexpr SyscallSpec table[] = {
     {SYS_cputs, "cputs", {Arg::va, Arg::len, A_, A_, A_}, 12, prepare_cputs, check_cputs},
@@ -1278,6 +1319,11 @@ constexpr SyscallSpec table[] = {
     {SYS_set_slice_upcalls, "set_slice_upcalls", {Arg::envid, Arg::va, Arg::va, Arg::va, A_}, 4,
      prepare_set_slice_upcalls, check_set_slice_upcalls},
     {SYS_yield_to, "yield_to", {Arg::envid, A_, A_, A_, A_}, 3, no_prepare, check_yield_to},
+    {SYS_set_revocation_upcall, "set_revocation_upcall", {Arg::envid, Arg::va, A_, A_, A_}, 3,
+     prepare_set_revocation_upcall, check_set_revocation_upcall},
+    {SYS_frame_release, "frame_release", {A_, Arg::va, A_, A_, A_}, 6, prepare_frame_release, check_frame_release},
+    {SYS_quota_set, "quota_set", {Arg::envid, A_, A_, A_, A_}, 3, prepare_quota_set, check_quota_set},
+    {SYS_test_pressure, "test_pressure", {A_, A_, A_, A_, A_}, 0, no_prepare, check_test_pressure},
 };
 constexpr size_t table_size = sizeof table / sizeof table[0];
 
