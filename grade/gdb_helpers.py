@@ -100,6 +100,35 @@ def slice_report(env_ids):
     return {"envs": envs, **header}
 
 
+MEMORY_VIEW_FORMAT = "<iIIIII" + "Q" * 13   # lib/abi.hh's EnvMemoryView, up to the vector
+MEMORY_VIEW_FIELDS = ("env_id", "quota", "held", "pending", "requested", "target", "requested_at",
+                      "deadline", "answered_at", "requests", "complied", "aborts", "repossessed",
+                      "released", "request_released", "refused", "upcalls", "notices", "vector_count")
+REPOSSESSION_SLOTS = 112
+
+
+def memory_report(env_ids):
+    """Lab 7: the memory table's pool and each env's quota, request
+    counters and repossession vector (memory_table.env, by env index),
+    keyed by env id."""
+    stride = value("sizeof(memory_table.env[0])")
+    head = struct.calcsize(MEMORY_VIEW_FORMAT)
+    if stride != head + 8 * REPOSSESSION_SLOTS or value("sizeof(memory_table.env[0].vector)") != 8 * REPOSSESSION_SLOTS:
+        raise gdb.GdbError("EnvMemoryView changed: update MEMORY_VIEW_FORMAT in grade/gdb_helpers.py")
+    base = value("(unsigned long)&memory_table.env")
+    envs = {}
+    for env_id in env_ids:
+        raw = read(base + stride * (env_id & 1023), stride)
+        view = dict(zip(MEMORY_VIEW_FIELDS, struct.unpack_from(MEMORY_VIEW_FORMAT, raw)))
+        ring = struct.unpack_from("<%dQ" % REPOSSESSION_SLOTS, raw, head)
+        count = view["vector_count"]
+        view["vector"] = [ring[i % REPOSSESSION_SLOTS] for i in range(max(0, count - REPOSSESSION_SLOTS), count)]
+        if view["env_id"] == env_id:
+            envs[str(env_id)] = view
+    header = {name: value("memory_table." + name) for name in ("pool_limit", "pool_held", "grace_ticks")}
+    return {"envs": envs, **header}
+
+
 def audit_report():
     """The frame-table audit's verdict (kern/audit.hh's audit_report): how
     many runs, how many failed, and the first problem found."""

@@ -19,13 +19,15 @@ PTE_W, PTE_COW = 1 << 1, 1 << 9          # lib/abi.hh: perm_writable, perm_cow
 ADDRESS_MASK = 0x000FFFFFFFFFF000
 
 
-def run_lab5(name, *, lab=5, qemu_args=(), cpu=False, timeout=120):
+def run_lab5(name, *, lab=5, qemu_args=(), cpu=False, memory=False, timeout=120):
     """Boots `name`; returns (arg, report, result). report has "ends" (the
     kernel's env-end records), "hits" (each grader_report: kind, a, b, the
     env that made it and, for report_frame, the kernel's PTE for a in that
     env) and "free" (free frames before the first env and at the end).
     Lab 6 runs through here too: with cpu, report["cpu"] holds the slice
-    table and every ended env's CPU counters (gdb_helpers.slice_report)."""
+    table and every ended env's CPU counters (gdb_helpers.slice_report);
+    Lab 7's, with memory, report["memory"] the memory table's
+    (gdb_helpers.memory_report)."""
     arg = random.getrandbits(63) | 1
     try:
         report_pc = user_symbol(name, "grader_report")
@@ -48,10 +50,11 @@ for _ in other_stops(stages, 2):
 audit = audit_report()
 ends = env_ends()
 report({"stages": stages, "hits": hits, "ends": ends, "audit": audit,
-        "cpu": slice_report([e["id"] for e in ends]) if %d else None})
+        "cpu": slice_report([e["id"] for e in ends]) if %d else None,
+        "memory": memory_report([e["id"] for e in ends]) if %d else None})
 gdb.execute("delete")
 gdb.execute("detach")
-""" % (report_pc, report_pc, REPORT_FRAME, cpu), timeout=timeout)
+""" % (report_pc, report_pc, REPORT_FRAME, cpu, memory), timeout=timeout)
         result = q.wait()
     expect_stages(report, ALL_DONE, result)
     expect_audit_clean(report, result)

@@ -33,6 +33,10 @@ LostHandler lost_handler = nullptr;
 bool saved[max_pages];
 bool resident[max_pages];
 bool taken[max_pages];           // repossessed, not yet touched again
+// Holds a page while its clean (read-only) frame becomes a writable one:
+// page_map may drop rights, never add them, and under a squeezed quota
+// there is no second frame to copy into.
+alignas(4096) char bounce[4096];
 
 uintptr_t page_va(size_t i) { return base + i * 4096; }
 uintptr_t scratch_va() { return base + max_pages * 4096; }
@@ -60,7 +64,7 @@ bool in_region(uintptr_t va) { return va >= base && va < base + pages * 4096; }
             sys_page_unmap(0, store_scratch_va);   // the pager's frame is its own again
             ipc_send(pager_id, 0);
         } else if (op == op_get && uvpt::mapped(kept)) {
-            ipc_send(pager_id, i, kept, perm_present | perm_user);
+            ipc_send(pager_id, i, kept, clean_perm);
         } else {
             ipc_send(pager_id, 0);   // nothing kept: no page
         }
@@ -114,7 +118,7 @@ bool evict_one() {
     uint64_t pte = uvpt::pte_of(page_va(i));
     if (pte & uvpt::dirty) saved[i] = false;
     if (!saved[i]) {
-        if (int64_t r = ipc_send(store, op_put << 32 | i, page_va(i), perm_present | perm_user); r < 0)
+        if (int64_t r = ipc_send(store, op_put << 32 | i, page_va(i), clean_perm); r < 0)
             give_up("page out", r);
         IpcMessage ack;
         if (int64_t r = ipc_recv(ipc_no_page, &ack); r < 0) give_up("page out: answer", r);
@@ -171,7 +175,7 @@ void page_in(size_t i, bool lost) {
             memcpy(reinterpret_cast<void*>(va), reinterpret_cast<const void*>(scratch_va()), 4096);
             sys_page_unmap(0, scratch_va());
         }
-        // Clean: the store has it. A write faults, and marks it written.
+        // Clean, read-only: the store has it. A write faults, and we know.
         sys_page_map(0, va, 0, va, clean_perm);
         ++counts.page_ins;
     } else {
@@ -192,7 +196,10 @@ void fault(UTrapFrame* utf) {
     if (pte & perm_present) {
         // The first write to a clean page: it no longer matches the store.
         saved[i] = false;
-        sys_page_map(0, va, 0, va, data_perm);
+        memcpy(bounce, reinterpret_cast<const void*>(va), 4096);
+        sys_page_unmap(0, va);
+        if (int64_t r = sys_page_alloc(0, va, data_perm); r < 0) give_up("a clean page made writable", r);
+        memcpy(reinterpret_cast<void*>(va), bounce, 4096);
         return;
     }
     // Repossessed, or never mapped (or evicted by us)? The vector says.
@@ -218,7 +225,10 @@ int start(uintptr_t region, size_t count) {
     base = region;
     pages = count;
     int32_t self = sys_getenvid();
-    int32_t child = fork();
+    // An eager fork: with copy-on-write, each first write (the store's
+    // or ours) would move frames between our charges behind our back, and
+    // a squeezed env cannot copy a page at all.
+    int32_t child = fork_eager();
     if (child < 0) return child;
     if (child == 0) serve(self);
     store = child;

@@ -30,8 +30,8 @@ struct Stats {
 const Stats& stats();
 
 // Pages [base, base + pages * 4096): base 2 MiB-aligned, 0 < pages < 512,
-// nothing mapped there yet. Forks the store first (call it before the
-// region holds anything), then takes the page faults in the region (others
+// nothing mapped there yet. Forks the store first (an eager copy of the
+// program; call it before the region holds anything), then takes the page faults in the region (others
 // go to the handler that was installed before) and the revocation upcall.
 // 0 or an Error.
 int start(uintptr_t base, size_t pages);
