@@ -73,7 +73,8 @@ def main() -> None:
         print(f"boot to monitor prompt, {accel}: median {statistics.median(times):.3f} s "
               f"(min {min(times):.3f}, max {max(times):.3f}, {RUNS} runs)")
         print(f"{accel}: {user_costs(accel)}")
-    for line in libos_instructions("benchlibos") + libos_instructions("benchslices"):
+    for line in (libos_instructions("benchlibos") + libos_instructions("benchslices")
+                 + libos_instructions("benchrevoke")):
         print(f"library OS, tcg -icount: {line}")
 
 

@@ -1,5 +1,5 @@
 """The mutation list: the mistakes students most likely make in each solution
-region of labs 1-6, each of which the autograder should turn into lost
+region of labs 1-7, each of which the autograder should turn into lost
 points. grade/mutation_check.py (`make mutants`) applies them one at a time
 to a copy of the reference tree and grades the mutation's lab.
 
@@ -963,4 +963,128 @@ MUTANTS = [
         mistake="switches `current` but resumes the interrupted thread's registers",
         find="    *resume = next->context;\n",
         replace="    (void) resume;\n"),
+
+    # ------------------------------------------------------------ lab 7
+    # deliver_revocation (kern/upcall.cc)
+    dict(
+        id="L7-up-on-exception-stack", lab=7, file="kern/upcall.cc",
+        mistake="delivers the upcall even while the env runs on its exception stack",
+        find="    if (on_exception_stack(e)) return 0;   // it will hear when it leaves\n",
+        replace=""),
+    dict(
+        id="L7-up-stale-request", lab=7, file="kern/upcall.cc",
+        mistake="delivers a request that was met (or closed by force) before it could be told",
+        find="    bool request = m.request_due && v.pending;\n",
+        replace="    bool request = m.request_due;\n",
+        known_gap="no graded victim is kept from running from its request to its deadline, so no request is closed before it is delivered; a victim blocked in ipc_recv through the window (upcalls must stay 0) would catch it"),
+    dict(
+        id="L7-up-flag-kept", lab=7, file="kern/upcall.cc",
+        mistake="never clears the request's flag, so every return to user mode delivers it again",
+        find="    if (request) {\n        m.request_due = false;\n",
+        replace="    if (request) {\n"),
+    dict(
+        id="L7-up-frame-unaligned", lab=7, file="kern/upcall.cc",
+        mistake="puts the frame at the very top of the stack, running over it",
+        find="    uintptr_t frame_va = (top - sizeof frame) & ~uintptr_t(15);\n",
+        replace="    uintptr_t frame_va = top & ~uintptr_t(15);\n"),
+    dict(
+        id="L7-up-no-notice", lab=7, file="kern/upcall.cc",
+        mistake="delivers requests only; a notice is dropped",
+        find="    bool request = m.request_due && v.pending;\n",
+        replace="    bool request = m.request_due && v.pending;\n"
+                "    if (!request) {\n        m.notice_due = false;\n        return 0;\n    }\n"),
+
+    # record_repossessed (kern/revoke.cc)
+    dict(
+        id="L7-vec-no-count", lab=7, file="kern/revoke.cc",
+        mistake="writes the address but never counts it",
+        find="    ++v.vector_count;\n",
+        replace=""),
+    dict(
+        id="L7-vec-off-by-one", lab=7, file="kern/revoke.cc",
+        mistake="counts first, then writes at the new count (slot 0 never used)",
+        find="    v.vector[v.vector_count % repossession_slots] = va;\n    ++v.vector_count;\n",
+        replace="    ++v.vector_count;\n    v.vector[v.vector_count % repossession_slots] = va;\n"),
+    dict(
+        id="L7-vec-no-notice", lab=7, file="kern/revoke.cc",
+        mistake="records the address but never tells the env",
+        find="    e.memory.notice_due = true;\n",
+        replace=""),
+
+    # repossess (kern/revoke.cc)
+    dict(
+        id="L7-rep-any-owner", lab=7, file="kern/revoke.cc",
+        mistake="takes any frame the victim maps, its parent's included",
+        find="        if (f.owner != e.id || n == max_candidates) return;\n",
+        replace="        if (n == max_candidates) return;\n",
+        known_gap="the graded victims are asked for fewer frames than they own privately, so frames owned by others (shared, hence last) are never reached; a request for more than the victim's private frames would catch it"),
+    dict(
+        id="L7-rep-victim-only", lab=7, file="kern/revoke.cc",
+        mistake="unmaps the frames in the victim only, leaving other envs mapping freed frames",
+        find="        if (!holder.alive()) continue;\n",
+        replace="        if (!holder.alive() || &holder != &e) continue;\n",
+        known_gap="for the same reason no shared frame is ever taken, so no other env's mapping needs removing; a request reaching the victim's shared page (the root must then lose its mapping and find it in its own vector) would catch it"),
+    dict(
+        id="L7-rep-no-record", lab=7, file="kern/revoke.cc",
+        mistake="takes the frames without recording them in the vector",
+        find="            record_repossessed(holder, va);\n",
+        replace="            (void) record_repossessed;\n"),
+    dict(
+        id="L7-rep-no-decref", lab=7, file="kern/revoke.cc",
+        mistake="removes the mappings but never drops the frames' references",
+        find="            frames::decref(pa);\n",
+        replace=""),
+    dict(
+        id="L7-rep-ignores-accessed", lab=7, file="kern/revoke.cc",
+        mistake="tells the policy nothing was accessed",
+        find="                                            (entry & pte::accessed) != 0};\n",
+        replace="                                            false};\n",
+        known_gap="the cold pages sit below the program image, lowest of all, so address order alone picks them; a victim whose idle pages lie above pages it keeps touching would catch it"),
+    dict(
+        id="L7-rep-count-plus-one", lab=7, file="kern/revoke.cc",
+        mistake="takes one frame more than the request left unmet",
+        find="    size_t taken = policy::choose_frames(candidates, n, count);\n",
+        replace="    size_t taken = policy::choose_frames(candidates, n, count + 1);\n"),
+
+    # choose_frames (kern/revoke_policy.cc)
+    dict(
+        id="L7-pol-worst-first", lab=7, file="kern/revoke_policy.cc",
+        mistake="compares the wrong way round: takes the least preferred frames first",
+        find="            if (before(c[j], c[best])) best = j;\n",
+        replace="            if (before(c[best], c[j])) best = j;\n"),
+    dict(
+        id="L7-pol-address-only", lab=7, file="kern/revoke_policy.cc",
+        mistake="orders by address alone, ignoring sharing and the accessed bits",
+        find="            if (before(c[j], c[best])) best = j;\n",
+        replace="            if ((void) before, c[j].va < c[best].va) best = j;\n"),
+    dict(
+        id="L7-pol-duplicates", lab=7, file="kern/revoke_policy.cc",
+        mistake="counts a frame mapped twice as two",
+        find="        if (again) continue;\n",
+        replace=""),
+
+    # choose_victim (lib/pager.cc)
+    dict(
+        id="L7-pgr-no-second-chance", lab=7, file="lib/pager.cc",
+        mistake="skips accessed pages without clearing their bits: with every page accessed, "
+                "nothing is ever evicted",
+        find="            clear_accessed(i, pte);   // a second chance\n",
+        replace="            (void) clear_accessed;\n"),
+    dict(
+        id="L7-pgr-hand-stuck", lab=7, file="lib/pager.cc",
+        mistake="never advances the hand",
+        find="        hand = (hand + 1) % pages;\n",
+        replace=""),
+    dict(
+        id="L7-pgr-one-turn", lab=7, file="lib/pager.cc",
+        mistake="gives up after one turn of the clock, when the first turn only cleared bits",
+        find="    for (size_t step = 0; step < 2 * pages; ++step) {\n",
+        replace="    for (size_t step = 0; step < pages; ++step) {\n",
+        known_gap="the kernel clears the accessed bits when it makes a request, so the pager's first turn already finds a victim; a pager request made after every page was touched again would catch it"),
+    dict(
+        id="L7-pgr-absent-victim", lab=7, file="lib/pager.cc",
+        mistake="picks pages that are not resident",
+        find="        if (!(pte & perm_present)) continue;\n",
+        replace="",
+        known_gap="the pager's loop goes on until its request is met, so evicting an absent page only wastes a turn; counting evictions against the frames given back would catch it"),
 ]

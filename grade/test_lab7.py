@@ -173,6 +173,9 @@ def test_spinning_handler_repossessed_on_time():
     arg, report, v, take, memory, result = scenario("revokespin")
     if v["upcalls"] != 1:
         fail(f"the victim should be upcalled once with its request; the kernel counted {v['upcalls']}", result)
+    if v["notices"] != 0:
+        fail(f"the victim never leaves its revocation handler (its exception stack), so the notice of "
+             f"the abort must wait; the kernel delivered {v['notices']} on top of the running handler", result)
     expect_aborted_on_time(v, memory, result)
     expect_vector(v, [cold_va(i) for i in range(take)], result)
 
