@@ -95,7 +95,6 @@ enum class EnvEndHow : uint32_t {
     destroyed = 5,           // SYS_env_destroy; detail = who asked
     noncanonical_rip = 6,    // it would resume at a non-canonical rip; detail = that rip
     bad_save_area = 7,       // Lab 6: its slice save area is not writable; detail = its address
-    bad_revocation_upcall = 8, // Lab 7: no way to upcall its revocation entry; detail = the entry
 };
 
 struct EnvEnd {

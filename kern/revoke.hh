@@ -8,8 +8,10 @@
 
 extern MemoryTable memory_table;
 
-// Ticks a request gives the library OS: long enough that a victim gets
-// its slices before the deadline whatever else runs (Lab 6's vector).
+// Ticks a request gives the library OS (20 ms): a victim that owns a slot
+// gets at least one slice in that time while fewer than 7 envs share the
+// vector; one with no slot, or behind many, may not (the handout says why
+// the deadline is in the clock's ticks all the same).
 constexpr uint32_t revocation_grace_ticks = 40;
 // Frames the pool asks of a victim when an allocation found it empty.
 constexpr uint32_t pool_request_frames = 8;

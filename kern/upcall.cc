@@ -152,6 +152,10 @@ int deliver_revocation(Env& e, EnvEndHow* failure) {
         return E_FAULT;
     }
     // A request met before it could be told is no longer news.
+    if (!v.pending && !m.notice_due) {
+        m.request_due = false;
+        return 0;
+    }
     bool request = m.request_due && v.pending;
     UTrapFrame frame = request ? user_frame(e.tf, v.requested, revocation_request_vector)
                                : user_frame(e.tf, v.vector_count, revocation_notice_vector);

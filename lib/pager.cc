@@ -195,6 +195,7 @@ void fault(UTrapFrame* utf) {
     uint64_t pte = uvpt::pte_of(va);
     if (pte & perm_present) {
         // The first write to a clean page: it no longer matches the store.
+        comply();   // nothing may grow while a request is open
         saved[i] = false;
         memcpy(bounce, reinterpret_cast<const void*>(va), 4096);
         sys_page_unmap(0, va);
