@@ -182,7 +182,9 @@ int deliver_revocation(Env& e, EnvEndHow* failure) {
     //~ // LAB 7: your code here. With no revocation entry registered, clear
     //~ // both flags and return 0 (the env may poll). On its exception stack
     //~ // (on_exception_stack), return 0 and keep them: it hears when it
-    //~ // leaves. The entry must be user code (is_user_code; else *failure =
+    //~ // leaves. A request that closed before it was told (v.pending 0) with
+    //~ // no notice due: clear its flag, return 0. The entry must be user
+    //~ // code (is_user_code; else *failure =
     //~ // EnvEndHow::bad_upcall). A request goes first, if one is still open
     //~ // (v.pending): user_frame(e.tf, v.requested,
     //~ // revocation_request_vector) with error_code = v.deadline; else the
