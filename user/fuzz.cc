@@ -756,7 +756,8 @@ struct Outcome {
     uint64_t src_frame;   // page_map: the source's frame, or unknown_frame
     uint32_t src_refs;    // page_map: its refcount just before
     uint64_t old_frame;   // page_map: what dstva mapped, no_mapping, or unknown_frame
-    bool slot_ok;         // slice_alloc: the slot was free; slice_free: it was the target's
+    bool slot_ok;         // slice_alloc: the slot was free; slice_free: it was the target's;
+                          // frame_release: the frame was ours
 };
 struct SyscallSpec {
     uint64_t num;
@@ -1267,9 +1268,11 @@ void prepare_frame_release(uint64_t (&a)[5], Outcome& o) {
     a[0] = self[1];
     o.old_frame = user_page(a[0]) && uvpt::mapped(a[0]) ? uvpt::frame_of(a[0]) : no_mapping;
     o.src_refs = o.old_frame == no_mapping ? 0 : frametable::refcount(o.old_frame);
+    // Judged now: a release frees the frame, and its owner with it.
+    o.slot_ok = o.old_frame != no_mapping && frametable::owner(o.old_frame) == own_id;
 }
 void check_frame_release(const Outcome& o) {
-    bool mine = o.old_frame != no_mapping && frametable::owner(o.old_frame) == own_id;
+    bool mine = o.slot_ok;
     bool valid = mine && o.src_refs == 1;
     must_fail_unless(valid, o, "frame_release of a page not mapped, not ours, or mapped elsewhere too");
     if (!valid) {
