@@ -104,7 +104,7 @@ long choose_victim() {
     //~ // bit (uvpt::accessed) is clear. A page whose bit is set gets a
     //~ // second chance: clear_accessed(i, pte), and move on. Two turns of
     //~ // the clock at most; -1 if no page is resident.
-    //~ (void) clear_accessed;
+    //~ (void) clear_accessed, (void) hand;
     //~ return -1;
     // END LAB 7
 }
