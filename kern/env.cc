@@ -307,34 +307,46 @@ void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va) {
     if (audit::enabled()) audit::run();
 }
 
-void run(Env& e) {
+namespace {
+// Hands the CPU to e: the previous env's state stays in its Env, and e's
+// address space, FPU registers and trap frame become the live ones. While
+// an env stays current these stay loaded, so resuming it costs nothing.
+void switch_to(Env& e) {
+    if (current_env && current_env->status == EnvStatus::running)
+        current_env->status = EnvStatus::runnable;
+    current_env = &e;
+    if ((x86::read_cr3() & pte::address_mask) != e.pml4)
+        asm volatile("mov %0, %%cr3" : : "r"(e.pml4) : "memory");
+    fpu::switch_to(e.fpu);
+    traps::set_user_frame(e.tf);
+}
+}  // namespace
+
+void run_full(Env& e) {
     // iretq to a non-canonical rip raises #GP in ring 0 on real hardware
     // (TCG lets it pass), with the kernel's state half unwound. No path
     // should leave one (user_top keeps the last page unmappable, and an
     // upcall entry must be mapped), so one here means a kernel bug or a
     // register set some future system call failed to check: end the env,
     // never the kernel.
-    if (!is_canonical(e.tf.rip)) {
+    if (!is_canonical(e.tf.rip)) [[unlikely]] {
         cprintf("[env %08x] killed: its return address %lx is not canonical\n", e.id, e.tf.rip);
         destroy(e, EnvEndHow::noncanonical_rip, e.tf.rip);
         sched::run_next();
     }
-    if (current_env && current_env != &e && current_env->status == EnvStatus::running)
-        current_env->status = EnvStatus::runnable;
+    if (&e != current_env) [[unlikely]] switch_to(e);
     // Lab 7: a revocation request or notice is an upcall on its way back.
-    EnvEndHow how;
-    if (deliver_revocation(e, &how) < 0) {
-        cprintf("[env %08x] killed: its revocation upcall at %lx cannot run (%s)\n", e.id,
-                e.upcalls.revocation_entry,
-                how == EnvEndHow::no_exception_stack ? "no exception stack" : "not user code");
-        destroy(e, how, e.upcalls.revocation_entry);
-        sched::run_next();
+    if (e.memory.request_due || e.memory.notice_due) [[unlikely]] {
+        EnvEndHow how;
+        if (deliver_revocation(e, &how) < 0) {
+            cprintf("[env %08x] killed: its revocation upcall at %lx cannot run (%s)\n", e.id,
+                    e.upcalls.revocation_entry,
+                    how == EnvEndHow::no_exception_stack ? "no exception stack" : "not user code");
+            destroy(e, how, e.upcalls.revocation_entry);
+            sched::run_next();
+        }
     }
-    current_env = &e;
     e.status = EnvStatus::running;
-    if ((x86::read_cr3() & pte::address_mask) != e.pml4)
-        asm volatile("mov %0, %%cr3" : : "r"(e.pml4) : "memory");
-    fpu::switch_to(e.fpu);
     trap_return(&e.tf);
 }
 

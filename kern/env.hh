@@ -136,7 +136,18 @@ int lookup(EnvId id, Env** out, bool check_perm);
 void destroy(Env& e, EnvEndHow how, uint64_t detail, uint64_t fault_va = 0);
 
 // Switches to e's address space and resumes it.
-[[noreturn]] void run(Env& e);
+[[noreturn]] void run_full(Env& e);
+// The same, with the common case inline: the env that trapped goes back
+// with nothing due. Its address space, FPU registers and trap frame are
+// still the live ones, so only the checks are left.
+[[noreturn]] inline void run(Env& e) {
+    if (&e == current_env && is_canonical(e.tf.rip) && !e.memory.request_due && !e.memory.notice_due)
+        [[likely]] {
+        e.status = EnvStatus::running;
+        trap_return(&e.tf);
+    }
+    run_full(e);
+}
 
 // Maps a fresh zeroed frame owned by e at va with perm. Replaces (and
 // releases) whatever was mapped there. 0 or E_NO_MEM.

@@ -63,4 +63,6 @@ void init() {
         : "rax", "memory");
 }
 
+void set_user_trap_stack(uintptr_t top) { tss.rsp[0] = top; }
+
 }  // namespace gdt

@@ -21,5 +21,7 @@ constexpr uint8_t double_fault_ist = 1;
 constexpr uint8_t nmi_ist = 2;
 
 void init();
+// The stack a trap from user mode pushes its frame onto (TSS.rsp0).
+void set_user_trap_stack(uintptr_t top);
 
 }  // namespace gdt

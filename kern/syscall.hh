@@ -2,9 +2,11 @@
 #pragma once
 #include "kern/env.hh"
 
-// Runs the system call in e.tf (number in rax) and stores its result in
-// e.tf.rax. May destroy or switch away from e.
-void dispatch_syscall(Env& e);
+// Where syscall_entry (trapentry.S) goes once the running env's registers
+// are in its tf: runs the system call (number in rax), stores its result
+// in tf.rax and resumes the env, unless the call destroyed it or switched
+// away.
+extern "C" [[noreturn]] void syscall_trap();
 
 // The env-id guard, for every syscall that names an env: the caller itself
 // (0 or its own id) or one of its direct children, and a register value

@@ -12,6 +12,7 @@
 #include "kern/x86.hh"
 
 extern "C" char trap_entries[], syscall_entry[];
+extern "C" uintptr_t user_frame_top;
 
 namespace {
 
@@ -110,6 +111,12 @@ const char* name(uint64_t vector) {
     return "unknown trap";
 }
 
+void set_user_frame(TrapFrame& tf) {
+    auto top = reinterpret_cast<uintptr_t>(&tf + 1);
+    gdt::set_user_trap_stack(top);
+    user_frame_top = top;
+}
+
 void init() {
     gdt::init();
     for (uint64_t v = 0; v < 256; ++v) set_gate(v, 0);
@@ -149,14 +156,12 @@ extern "C" [[noreturn]] void trap(TrapFrame* frame) {
         panic("unexpected %s in the kernel", traps::name(frame->vector));
     }
 
-    // Keep the user state in the env, where the scheduler can find it.
+    // The user state is already in the env (trapentry.S built the frame
+    // there), except after a trap on its own stack (NMI, double fault).
     assert(current_env && current_env->status == EnvStatus::running);
     Env& e = *current_env;
-    e.tf = *frame;
+    if (frame != &e.tf) e.tf = *frame;
     switch (e.tf.vector) {
-    case trap_vector::syscall:
-        dispatch_syscall(e);
-        env::run(e);
     case pic::irq_base + pic::irq_timer:
         sched::tick(e);
         env::run(e);

@@ -3,11 +3,36 @@
 # the same for every vector (an error code, real or 0, then the vector
 # number) and jumps to trap_common, which saves the registers as a
 # TrapFrame and calls trap(). syscall_entry builds the same frame.
+#
+# From user mode the frame is built in place in the running env's
+# Env::tf: TSS.rsp0 and user_frame_top point just past it (env::run sets
+# both), so the CPU's pushes and ours land where the scheduler keeps the
+# env's registers, and nothing is copied. Only then do we move to the
+# kernel stack. A trap from ring 0 stays on the stack it came from.
 
 # Must match gdt.hh and trap.hh (kern/trap.cc static_asserts them).
 .set USER_DATA_SELECTOR, 0x1b
 .set USER_CODE_SELECTOR, 0x23
 .set SYSCALL_VECTOR, 0x30
+.set TF_CS, 18 * 8      # TrapFrame::cs, after 15 registers, vector, error code, rip
+
+.macro push_registers
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
 
 .altmacro
 .macro trap_stub n
@@ -36,13 +61,15 @@ trap_entries:
 # clear) and loaded the kernel cs/ss, but left rsp alone: it is still the
 # user's, and must not be trusted. Build the same frame an interrupt gate
 # would, tagged with trap_vector::syscall, so one trap() and one return
-# path (iretq) serve both. One CPU and interrupts off: a global can hold
-# the user rsp for the few instructions until it is on the kernel stack.
+# path (iretq) serve every frame. One CPU and interrupts off: a global
+# can hold the user rsp for the two instructions until it is in the frame.
+# FMASK has cleared AC and DF, so none of trap_common's flag work is due,
+# and syscall_trap() goes straight to the dispatcher.
 .globl syscall_entry
 .type syscall_entry, @function
 syscall_entry:
     mov %rsp, syscall_user_rsp(%rip)
-    mov $kernel_stack_top, %rsp
+    mov user_frame_top(%rip), %rsp
     pushq $USER_DATA_SELECTOR       # ss
     pushq syscall_user_rsp(%rip)    # rsp
     pushq %r11                      # rflags
@@ -50,37 +77,31 @@ syscall_entry:
     pushq %rcx                      # rip
     pushq $0                        # error code
     pushq $SYSCALL_VECTOR
-    jmp trap_common
+    push_registers
+    mov $kernel_stack_top, %rsp
+    # A zero frame pointer ends kernel backtraces at the trap boundary.
+    xor %ebp, %ebp
+    call syscall_trap
+1:  hlt                     # syscall_trap() never returns
+    jmp 1b
 .size syscall_entry, . - syscall_entry
 
 trap_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    push_registers
     # Interrupt gates leave AC as user code set it, and AC set would turn
     # SMAP off for the kernel (`syscall` clears it through FMASK).
     pushfq
     andq $~0x40000, (%rsp)
     popfq
-    mov %rsp, %rdi
     cld
-    # A zero frame pointer ends kernel backtraces at the trap boundary.
-    xor %ebp, %ebp
+    mov %rsp, %rdi
+    testb $3, TF_CS(%rsp)
+    jz 1f
+    mov $kernel_stack_top, %rsp     # from user: the frame is in the env
+1:  xor %ebp, %ebp
     call trap
-1:  hlt                     # trap() never returns
-    jmp 1b
+2:  hlt                     # trap() never returns
+    jmp 2b
 
 .globl trap_return
 .type trap_return, @function
@@ -113,4 +134,8 @@ trap_return:
 .bss
 .balign 8
 syscall_user_rsp:
+    .quad 0
+# Just past the running env's TrapFrame (traps::set_user_frame).
+.globl user_frame_top
+user_frame_top:
     .quad 0
