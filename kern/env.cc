@@ -22,7 +22,6 @@ Env* current_env = nullptr;
 constinit EnvEnd env_ends[env_end_log_size]{};
 uint64_t env_end_count = 0;
 
-PageTable Env::page_table() const { return PageTable(pml4, kernel_table_memory, id); }
 
 namespace {
 

@@ -4,6 +4,8 @@
 // library OS's business.
 #pragma once
 #include "kern/fpu.hh"
+#include "kern/kernel_vm.hh"
+#include "kern/memlayout.hh"
 #include "kern/pagetable.hh"
 #include "kern/trap.hh"
 #include "kern/userprogs.hh"
@@ -81,7 +83,10 @@ struct Env {
     // Memory: quota and revocation.
     EnvMemory memory;
 
-    PageTable page_table() const;
+    PageTable page_table() const { return PageTable(pml4, kernel_table_memory, id); }
+    // page_table().lookup(va), with the direct map's offset a constant:
+    // for the hot paths (user pointers, upcalls).
+    Mapping lookup(uintptr_t va) const { return PageTable::lookup_direct(pml4, va, phys_map_base); }
     bool alive() const { return status != EnvStatus::free; }
 };
 

@@ -44,7 +44,7 @@ uintptr_t image_va(const char* symbol) { return reinterpret_cast<uintptr_t>(symb
 
 }  // namespace
 
-const PageTableMemory kernel_table_memory{alloc_table, free_table, table_at, invalidate};
+const PageTableMemory kernel_table_memory{alloc_table, free_table, table_at, invalidate, phys_map_base};
 
 namespace kernel_vm {
 

@@ -15,6 +15,11 @@ struct PageTableMemory {
     void (*free_table)(uintptr_t pa);
     uint64_t* (*table_at)(uintptr_t pa);      // a table page, addressable
     void (*invalidate)(uintptr_t root, uintptr_t va);  // drop a stale TLB entry
+    // When every table page sits at this offset from its physical address
+    // (the kernel's direct map), lookups add it instead of calling
+    // table_at: a lookup is on every user-pointer check and upcall. 0 =
+    // always call table_at.
+    uintptr_t direct_offset = 0;
 };
 
 struct Mapping {
@@ -42,7 +47,27 @@ public:
     int map(uintptr_t va, uintptr_t pa, uint64_t perm);
     // Removes the mapping of the page at va, if any.
     void unmap(uintptr_t va);
-    Mapping lookup(uintptr_t va);
+    // What va translates to, if anything. Reads only: it never allocates,
+    // so it does its own walk, inline, rather than walk(va, false).
+    Mapping lookup(uintptr_t va) const {
+        uintptr_t offset = memory_->direct_offset;
+        return offset ? lookup_direct(root_, va, offset) : lookup_through_table_at(va);
+    }
+    // The same walk for tables at offset from their physical addresses,
+    // given the root: with a constant offset (the kernel's direct map) it
+    // compiles to four loads and their tests.
+    [[gnu::always_inline]] static Mapping lookup_direct(uintptr_t root, uintptr_t va, uintptr_t offset) {
+        if (!is_canonical(va)) return Mapping{false, 0, 0};
+        // Held in registers for the four levels (GCC would otherwise load
+        // each 64-bit constant again at every level).
+        uint64_t mask = pte::address_mask;
+        asm("" : "+r"(mask), "+r"(offset));
+        uint64_t entry = root;
+        if (!(entry = next_entry(entry, va, 3, offset, mask)) || !(entry = next_entry(entry, va, 2, offset, mask)) ||
+            !(entry = next_entry(entry, va, 1, offset, mask)) || !(entry = next_entry(entry, va, 0, offset, mask)))
+            return Mapping{false, 0, 0};
+        return Mapping{true, (entry & mask) | (va & 4095), pte::perm(entry)};
+    }
     // Frees the table pages on va's path that no longer map anything,
     // bottom up (never the root). Without it, mapping one page per GiB and
     // unmapping it would pin two table pages each time until the address
@@ -70,6 +95,17 @@ public:
     void free_user_tables(bool free_root);
 
 private:
+    // The same through memory_->table_at, for memory with no direct map.
+    Mapping lookup_through_table_at(uintptr_t va) const;
+    // The entry at level for va in the table that entry names (reached at
+    // offset from its physical address), or 0 if it is not present.
+    [[gnu::always_inline]] static uint64_t next_entry(uint64_t entry, uintptr_t va, int level, uintptr_t offset,
+                                                      uint64_t address_mask) {
+        auto table = reinterpret_cast<const uint64_t*>((entry & address_mask) + offset);
+        uint64_t next = table[pagetable_index(va, level)];
+        return (next & pte::present) ? next : 0;
+    }
+
     template <typename Visit>
     void visit_subtree(uintptr_t table_pa, int level, uintptr_t base, size_t slots, Visit& visit) {
         uint64_t* table = memory_->table_at(table_pa);

@@ -137,36 +137,32 @@ void init() {
 }  // namespace traps
 
 extern "C" [[noreturn]] void trap(TrapFrame* frame) {
-    if (frame->vector >= pic::irq_base && frame->vector < pic::irq_base + 16)
-        pic::end_of_interrupt(static_cast<uint8_t>(frame->vector - pic::irq_base));
-
-    if (!frame->from_user()) {
-        // The kernel runs with interrupts off except where it idles (`sti;
-        // hlt` in the monitor): a tick there is the only trap from ring 0
-        // that is not a bug.
-        if (frame->vector == pic::irq_base + pic::irq_timer) {
-            sched::idle_tick();
-            trap_return(frame);
-        }
-        cprintf("kernel trap: %s (vector %lu)%s\n", traps::name(frame->vector), frame->vector,
-                frame->vector == trap_vector::page_fault ? ", cr2 below" : "");
-        if (frame->vector == trap_vector::page_fault) cprintf("  cr2 %016lx\n", x86::read_cr2());
-        print_frame(*frame);
-        print_backtrace_from(frame->rbp);
-        panic("unexpected %s in the kernel", traps::name(frame->vector));
-    }
-
-    // The user state is already in the env (trapentry.S built the frame
-    // there), except after a trap on its own stack (NMI, double fault).
-    assert(current_env && current_env->status == EnvStatus::running);
-    Env& e = *current_env;
-    if (frame != &e.tf) e.tf = *frame;
-    switch (e.tf.vector) {
-    case pic::irq_base + pic::irq_timer:
-        sched::tick(e);
-        env::run(e);
-    default:
+    bool irq = frame->vector >= pic::irq_base && frame->vector < pic::irq_base + 16;
+    if (frame->from_user()) [[likely]] {
+        // The user state is already in the env (trapentry.S built the
+        // frame there), except after a trap on its own stack (NMI, double
+        // fault).
+        assert(current_env && current_env->status == EnvStatus::running);
+        Env& e = *current_env;
+        if (frame != &e.tf) [[unlikely]] e.tf = *frame;
         if (e.tf.vector < 32) user_exception(e);
+        if (irq) pic::end_of_interrupt(static_cast<uint8_t>(e.tf.vector - pic::irq_base));
+        if (e.tf.vector == pic::irq_base + pic::irq_timer) sched::tick(e);
         env::run(e);   // a stray interrupt: just resume
     }
+
+    if (irq) pic::end_of_interrupt(static_cast<uint8_t>(frame->vector - pic::irq_base));
+    // The kernel runs with interrupts off except where it idles (`sti;
+    // hlt` in the monitor): a tick there is the only trap from ring 0 that
+    // is not a bug.
+    if (frame->vector == pic::irq_base + pic::irq_timer) {
+        sched::idle_tick();
+        trap_return(frame);
+    }
+    cprintf("kernel trap: %s (vector %lu)%s\n", traps::name(frame->vector), frame->vector,
+            frame->vector == trap_vector::page_fault ? ", cr2 below" : "");
+    if (frame->vector == trap_vector::page_fault) cprintf("  cr2 %016lx\n", x86::read_cr2());
+    print_frame(*frame);
+    print_backtrace_from(frame->rbp);
+    panic("unexpected %s in the kernel", traps::name(frame->vector));
 }

@@ -6,10 +6,7 @@
 #include "kern/x86.hh"
 #include "lib/abi.hh"
 #include "lib/error.hh"
-
-bool is_user_code(Env& e, uintptr_t va) {
-    return va && user_mem_check(e, va, 1, 0) == 0 && !(e.page_table().lookup(va).perm & perm_no_execute);
-}
+#include "lib/string.hh"
 
 bool on_exception_stack(const Env& e) {
     uintptr_t top = e.upcalls.stack_top;
@@ -18,11 +15,27 @@ bool on_exception_stack(const Env& e) {
 
 namespace {
 // A trap frame as a handler in user space reads it (lib/abi.hh).
+// Both frames keep the general registers in the same order, r15 to rax,
+// so they go across as one block.
+[[gnu::always_inline]] inline void fill_user_frame(UTrapFrame& frame, const TrapFrame& tf, uint64_t fault_va, uint64_t vector) {
+    static_assert(offsetof(UTrapFrame, rax) - offsetof(UTrapFrame, r15) == offsetof(TrapFrame, rax) &&
+                  offsetof(TrapFrame, r15) == 0);
+    frame.fault_va = fault_va;
+    frame.error_code = tf.error_code;
+    frame.vector = vector;
+    const uint64_t* from = &tf.r15;
+    uint64_t* to = &frame.r15;
+    size_t words = 15;
+    asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(words) : : "memory");
+    frame.rip = tf.rip;
+    frame.rflags = tf.rflags;
+    frame.rsp = tf.rsp;
+}
+
 UTrapFrame user_frame(const TrapFrame& tf, uint64_t fault_va, uint64_t vector) {
-    return UTrapFrame{fault_va, tf.error_code, vector,
-                      tf.r15, tf.r14, tf.r13, tf.r12, tf.r11, tf.r10, tf.r9, tf.r8,
-                      tf.rbp, tf.rdi, tf.rsi, tf.rdx, tf.rcx, tf.rbx, tf.rax,
-                      tf.rip, tf.rflags, tf.rsp};
+    UTrapFrame frame;
+    fill_user_frame(frame, tf, fault_va, vector);
+    return frame;
 }
 
 // How an upcall starts: at entry, on a fresh exception stack (16-aligned,
@@ -35,11 +48,25 @@ void enter_upcall(Env& e, uintptr_t entry, uint64_t arg) {
 }
 }  // namespace
 
+namespace {
+[[gnu::noinline]] int write_user_frame_across_pages(Env& e, uintptr_t va, uint64_t fault_va, uint64_t vector) {
+    UTrapFrame frame = user_frame(e.tf, fault_va, vector);
+    return copy_to_user(e, va, &frame, sizeof frame);
+}
+}  // namespace
+
+int write_user_frame(Env& e, uintptr_t va, uint64_t fault_va, uint64_t vector) {
+    if (auto* frame = user_object_in_page<UTrapFrame>(e, va, perm_writable)) {
+        fill_user_frame(*frame, e.tf, fault_va, vector);
+        return 0;
+    }
+    return write_user_frame_across_pages(e, va, fault_va, vector);
+}
+
 int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     // BEGIN LAB 3
     // The entry must be code the env could run itself.
-    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||
-        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {
+    if (!is_user_code(e, e.upcalls.fault_entry)) {
         *failure = EnvEndHow::bad_upcall;
         return E_FAULT;
     }
@@ -50,9 +77,8 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8
                                                                               : e.upcalls.stack_top;
     uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);
-    UTrapFrame frame = user_frame(tf, fault_va, tf.vector);
     if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||
-        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {
+        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {
         *failure = EnvEndHow::no_exception_stack;
         return E_FAULT;
     }
@@ -60,17 +86,17 @@ int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure) {
     tf.rsp = frame_va;
     return 0;
     // STUB LAB 3
-    //~ // LAB 3: your code here. Check that e.upcalls.fault_entry passes
-    //~ // user_mem_check(e, entry, 1, 0) and that its PTE
-    //~ // (e.page_table().lookup(entry).perm) lacks perm_no_execute, else
+    //~ // LAB 3: your code here. Check that e.upcalls.fault_entry is code
+    //~ // the env could run (is_user_code above: present, user, not
+    //~ // no-execute, in one page-table walk), else
     //~ // *failure = EnvEndHow::bad_upcall. Place a UTrapFrame (lib/abi.hh;
-    //~ // user_frame(e.tf, fault_va, e.tf.vector) makes it) at the top of
-    //~ // the exception stack [bottom, e.upcalls.stack_top),
+    //~ // write_user_frame(e, va, fault_va, e.tf.vector) writes it) at the
+    //~ // top of the exception stack [bottom, e.upcalls.stack_top),
     //~ // bottom = upcalls.stack_top - exception_stack_size (which wraps if
     //~ // upcalls.stack_top is that small: then there is no stack), or, if
     //~ // e.tf.rsp is already inside it (a fault in the handler), below
     //~ // e.tf.rsp - 8; align it down to 16 bytes. If it does not fit above
-    //~ // bottom or copy_to_user fails: EnvEndHow::no_exception_stack. On
+    //~ // bottom or write_user_frame fails: EnvEndHow::no_exception_stack. On
     //~ // failure leave e.tf untouched (its rip is recorded). Then resume at
     //~ // the entry with rsp at the frame.
     //~ (void) e, (void) fault_va, (void) failure;

@@ -6,13 +6,26 @@
 // copies state.
 #pragma once
 #include "kern/env.hh"
+#include "lib/abi.hh"
 
 // Redirects e (whose saved state is e.tf) to its page-fault upcall. 0 on
 // success; otherwise the reason the env must be destroyed.
 int deliver_page_fault(Env& e, uint64_t fault_va, EnvEndHow* failure);
 
-// Whether va is code e could run itself: mapped, user, executable.
-bool is_user_code(Env& e, uintptr_t va);
+// Whether va is code e could run itself: mapped, user, executable. One
+// lookup (user_mem_check's range test reduces to va < user_top for one
+// byte); inline, since every upcall asks.
+inline bool is_user_code(Env& e, uintptr_t va) {
+    if (!va || va >= user_top) return false;
+    Mapping m = e.lookup(va);
+    return m.present && (m.perm & perm_user) && !(m.perm & perm_no_execute);
+}
+
+// Writes the UTrapFrame of e.tf (with fault_va and vector) at va in e's
+// memory, which must be user-writable: 0 or E_FAULT, and nothing written
+// on failure. Built in place when it lies in one page (one lookup, one
+// copy of the registers).
+int write_user_frame(Env& e, uintptr_t va, uint64_t fault_va, uint64_t vector);
 // Whether e is running on its exception stack (in an upcall).
 bool on_exception_stack(const Env& e);
 

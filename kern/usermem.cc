@@ -40,34 +40,57 @@ int user_mem_check(Env& e, uintptr_t va, size_t len, uint64_t perm, uintptr_t* b
 }
 
 namespace {
-// Copies between kernel memory and e's pages, one page piece at a time,
-// through the direct map. The range must already have been checked.
-template <typename CopyPiece>
-void copy_pages(Env& e, uintptr_t va, size_t len, CopyPiece copy) {
-    PageTable pt = e.page_table();
-    size_t done = 0;
-    while (done < len) {
-        uintptr_t at = va + done;
-        size_t piece = page_size - at % page_size;
-        if (piece > len - done) piece = len - done;
-        copy(phys_to_kva<char>(pt.lookup(at).pa), done, piece);
-        done += piece;
-    }
+// A range of user memory, checked and translated in one walk: each page
+// is looked up once, its permissions demanded and its kernel address kept
+// for the copy. Nothing is copied unless the whole range passes, so a copy
+// that fails has written nothing. Ranges longer than the pieces kept here
+// are checked whole first and translated again as they are copied.
+constexpr size_t kept_pieces = 4;
+
+inline size_t piece_at(uintptr_t va, size_t done, size_t len) {
+    size_t piece = page_size - (va + done) % page_size;
+    return piece < len - done ? piece : len - done;
 }
+
+template <typename CopyPiece>
+[[gnu::noinline]] int copy_checked(Env& e, uintptr_t va, size_t len, uint64_t perm, CopyPiece copy) {
+    if (va >= user_top || len > user_top - va) return E_FAULT;
+    uint64_t need = perm | perm_user | perm_present;
+    PageTable pt = e.page_table();
+    char* kept[kept_pieces];
+    size_t i = 0;
+    for (size_t done = 0; done < len; done += piece_at(va, done, len), ++i) {
+        Mapping m = pt.lookup(va + done);
+        if (!m.present || (m.perm & need) != need) return E_FAULT;
+        if (i < kept_pieces) kept[i] = phys_to_kva<char>(m.pa);
+    }
+    i = 0;
+    for (size_t done = 0; done < len; done += piece_at(va, done, len), ++i) {
+        char* kva = i < kept_pieces ? kept[i] : phys_to_kva<char>(pt.lookup(va + done).pa);
+        copy(kva, done, piece_at(va, done, len));
+    }
+    return 0;
+}
+
 }  // namespace
 
 int copy_to_user(Env& e, uintptr_t va, const void* src, size_t len, bool require_writable) {
-    if (int r = user_mem_check(e, va, len, require_writable ? perm_writable : 0); r < 0) return r;
-    copy_pages(e, va, len, [src](char* user, size_t offset, size_t n) {
-        memcpy(user, static_cast<const char*>(src) + offset, n);
-    });
-    return 0;
+    if (char* kva = user_range_in_page(e, va, len, require_writable ? perm_writable : 0)) {
+        memcpy(kva, src, len);
+        return 0;
+    }
+    return copy_checked(e, va, len, require_writable ? perm_writable : 0,
+                        [src](char* user, size_t offset, size_t n) {
+                            memcpy(user, static_cast<const char*>(src) + offset, n);
+                        });
 }
 
 int copy_from_user(Env& e, void* dst, uintptr_t va, size_t len) {
-    if (int r = user_mem_check(e, va, len, 0); r < 0) return r;
-    copy_pages(e, va, len, [dst](char* user, size_t offset, size_t n) {
+    if (char* kva = user_range_in_page(e, va, len, 0)) {
+        memcpy(dst, kva, len);
+        return 0;
+    }
+    return copy_checked(e, va, len, 0, [dst](char* user, size_t offset, size_t n) {
         memcpy(static_cast<char*>(dst) + offset, user, n);
     });
-    return 0;
 }
