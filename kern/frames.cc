@@ -145,15 +145,6 @@ int take(int32_t owner, uint64_t number, uintptr_t* pa) {
     return 0;
 }
 
-FrameInfo& info(uintptr_t pa) {
-    assert(number(pa) < frame_table.count);
-    return frame_table.frames[number(pa)];
-}
-
-void decref(uintptr_t pa) {
-    FrameInfo& f = info(pa);
-    assert(f.refcount > 0);
-    if (--f.refcount == 0) free(pa);
-}
+void bad_frame(uintptr_t pa, const char* what) { panic("frame %lx: %s", pa, what); }
 
 }  // namespace frames

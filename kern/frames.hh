@@ -34,9 +34,20 @@ void free(uintptr_t pa);
 // such frame), or E_BUSY (not free). Walks the free list: O(free frames).
 int take(int32_t owner, uint64_t number, uintptr_t* pa);
 
-FrameInfo& info(uintptr_t pa);
 inline size_t number(uintptr_t pa) { return pa / 4096; }
+// Panics: a kernel bug named a frame past RAM, or dropped a reference the
+// frame did not have. (Not assert: this header is in the host tests too.)
+[[noreturn]] void bad_frame(uintptr_t pa, const char* what);
+// The record of the frame at pa. Inline: every binding reads one.
+inline FrameInfo& info(uintptr_t pa) {
+    if (number(pa) >= frame_table.count) bad_frame(pa, "no such frame");
+    return frame_table.frames[number(pa)];
+}
 // Drops one reference; frees the frame when none is left.
-void decref(uintptr_t pa);
+inline void decref(uintptr_t pa) {
+    FrameInfo& f = info(pa);
+    if (f.refcount == 0) bad_frame(pa, "decref of a frame with no references");
+    if (--f.refcount == 0) free(pa);
+}
 
 }  // namespace frames

@@ -4,10 +4,6 @@
 
 namespace guard {
 
-int user_page(uintptr_t va) {
-    return va >= user_bottom && va < user_top && va % 4096 == 0 ? 0 : E_INVAL;
-}
-
 int perm(uint64_t perm) {
     // BEGIN LAB 3
     constexpr uint64_t required = perm_present | perm_user;

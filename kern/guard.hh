@@ -7,12 +7,16 @@
 #pragma once
 #include "kern/frames.hh"
 #include "kern/pagetable.hh"
+#include "lib/abi.hh"
+#include "lib/error.hh"
 
 namespace guard {
 
 // Guard 2, addresses: page-aligned, in the user half, not the null page.
 // 0 or E_INVAL.
-int user_page(uintptr_t va);
+inline int user_page(uintptr_t va) {
+    return va >= user_bottom && va < user_top && va % 4096 == 0 ? 0 : E_INVAL;
+}
 
 // Guard 3, permissions: present and user, and no bit outside
 // perm_allowed (lib/abi.hh). 0 or E_INVAL.

@@ -95,6 +95,12 @@ public:
     void free_user_tables(bool free_root);
 
 private:
+    // The table page at pa, addressable: memory_->table_at, or the same
+    // by adding the direct map's offset without a call.
+    uint64_t* table_page(uintptr_t pa) const {
+        return memory_->direct_offset ? reinterpret_cast<uint64_t*>(pa + memory_->direct_offset)
+                                      : memory_->table_at(pa);
+    }
     // The same through memory_->table_at, for memory with no direct map.
     Mapping lookup_through_table_at(uintptr_t va) const;
     // The entry at level for va in the table that entry names (reached at

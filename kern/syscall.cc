@@ -46,7 +46,7 @@ int lookup_checked(uint64_t raw_id, Env** target, bool only_self_or_child) {
 }
 }  // namespace
 
-int lookup_target(uint64_t raw_id, Env** target) { return lookup_checked(raw_id, target, true); }
+int lookup_target_by_id(uint64_t raw_id, Env** target) { return lookup_checked(raw_id, target, true); }
 int lookup_any(uint64_t raw_id, Env** target) { return lookup_checked(raw_id, target, false); }
 
 namespace {
