@@ -220,8 +220,8 @@ MUTANTS = [
     dict(
         id="L2-walk-entry-not-masked", lab=2, file="kern/pagetable.cc",
         mistake="follows the entry without masking off its flag bits",
-        find="        table = memory_->table_at(pte::address(entry));\n",
-        replace="        table = memory_->table_at(entry);\n"),
+        find="        table = table_page(pte::address(entry));\n",
+        replace="        table = table_page(entry);\n"),
     dict(
         id="L2-walk-alloc-unchecked", lab=2, file="kern/pagetable.cc",
         mistake="does not check alloc_table() for 0 (out of memory)",
@@ -435,8 +435,7 @@ MUTANTS = [
     dict(
         id="L3-upcall-no-nx-check", lab=3, file="kern/upcall.cc",
         mistake="checks the entry is mapped and user but not that it is executable",
-        find="    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
-             "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n",
+        find="    if (!is_user_code(e, e.upcalls.fault_entry)) {\n",
         replace="    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0) {\n"),
     dict(
         id="L3-upcall-no-gap", lab=3, file="kern/upcall.cc",
@@ -468,7 +467,7 @@ MUTANTS = [
         id="L3-upcall-tf-before-copy", lab=3, file="kern/upcall.cc",
         mistake="redirects e.tf to the handler before the frame is written, so a failed upcall records the handler's rip and rsp",
         find="    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
-             "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+             "        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n"
              "        *failure = EnvEndHow::no_exception_stack;\n"
              "        return E_FAULT;\n"
              "    }\n"
@@ -477,7 +476,7 @@ MUTANTS = [
         replace="    tf.rip = e.upcalls.fault_entry;\n"
                 "    tf.rsp = frame_va;\n"
                 "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
-                "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+                "        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n"
                 "        *failure = EnvEndHow::no_exception_stack;\n"
                 "        return E_FAULT;\n"
                 "    }\n"),
@@ -488,8 +487,7 @@ MUTANTS = [
                 "handler's rip",
         find=(
             "    // The entry must be code the env could run itself.\n"
-            "    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
-            "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n"
+            "    if (!is_user_code(e, e.upcalls.fault_entry)) {\n"
             "        *failure = EnvEndHow::bad_upcall;\n"
             "        return E_FAULT;\n"
             "    }\n"
@@ -500,9 +498,8 @@ MUTANTS = [
             "    uintptr_t above = (tf.rsp >= stack_bottom && tf.rsp < e.upcalls.stack_top) ? tf.rsp - 8\n"
             "                                                                              : e.upcalls.stack_top;\n"
             "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
-            "    UTrapFrame frame = user_frame(tf, fault_va, tf.vector);\n"
             "    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
-            "        copy_to_user(e, frame_va, &frame, sizeof frame) < 0) {\n"
+            "        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n"
             "        *failure = EnvEndHow::no_exception_stack;\n"
             "        return E_FAULT;\n"
             "    }\n"
@@ -517,8 +514,7 @@ MUTANTS = [
             "    uintptr_t frame_va = (above - sizeof(UTrapFrame)) & ~uintptr_t(15);\n"
             "    e.tf.rip = e.upcalls.fault_entry;\n"
             "    e.tf.rsp = frame_va;\n"
-            "    if (!e.upcalls.fault_entry || user_mem_check(e, e.upcalls.fault_entry, 1, 0) < 0 ||\n"
-            "        (e.page_table().lookup(e.upcalls.fault_entry).perm & perm_no_execute)) {\n"
+            "    if (!is_user_code(e, e.upcalls.fault_entry)) {\n"
             "        *failure = EnvEndHow::bad_upcall;\n"
             "        return E_FAULT;\n"
             "    }\n"
@@ -529,6 +525,28 @@ MUTANTS = [
             "        return E_FAULT;\n"
             "    }\n"
             "    return 0;\n")),
+
+    dict(
+        id="L3-upcall-frame-bytewise", lab=3, file="kern/upcall.cc",
+        mistake="builds the frame and copies it to the exception stack a byte at a time "
+                "(each byte checked and translated on its own): right, and 168 times the walks",
+        find="    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+             "        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n",
+        replace="    UTrapFrame frame = user_frame(tf, fault_va, tf.vector);\n"
+                "    bool copied = above >= sizeof(UTrapFrame) && frame_va >= stack_bottom;\n"
+                "    for (size_t i = 0; copied && i < sizeof frame; ++i)\n"
+                "        copied = copy_to_user(e, frame_va + i, reinterpret_cast<char*>(&frame) + i, 1) == 0;\n"
+                "    if (!copied) {\n"),
+    dict(
+        id="L3-upcall-checks-whole-stack", lab=3, file="kern/upcall.cc",
+        mistake="checks every byte from the frame to the top of the exception stack, one "
+                "user_mem_check a byte, before writing the frame",
+        find="    if (above < sizeof(UTrapFrame) || frame_va < stack_bottom ||\n"
+             "        write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n",
+        replace="    bool stack_ok = above >= sizeof(UTrapFrame) && frame_va >= stack_bottom;\n"
+                "    for (uintptr_t b = frame_va; stack_ok && b < above; ++b)\n"
+                "        stack_ok = user_mem_check(e, b, 1, perm_writable) == 0;\n"
+                "    if (!stack_ok || write_user_frame(e, frame_va, fault_va, tf.vector) < 0) {\n"),
 
     # pgfault_upcall's return path (lib/pfentry.S)
     dict(
@@ -722,6 +740,14 @@ MUTANTS = [
         mistake="makes the receiver runnable and yields through the scheduler instead of switching to it",
         find="    sched::hand_off(*receiver);   // the direct switch; e stays runnable\n",
         replace="    sched::run_next();\n"),
+    dict(
+        id="L5-send-page-checked-bytewise", lab=5, file="kern/ipc.cc",
+        mistake="before guard::map, checks the page being sent one byte at a time with "
+                "user_mem_check: right, and 4,096 walks a page sent",
+        find="        PageTable own = e.page_table();\n",
+        replace="        for (uintptr_t b = srcva; b < srcva + 4096; ++b)\n"
+                "            if (user_mem_check(e, b, 1, 0) < 0) return E_INVAL;\n"
+                "        PageTable own = e.page_table();\n"),
     dict(
         id="L5-send-no-sender-id", lab=5, file="kern/ipc.cc",
         mistake="forgets to tell the receiver who sent the message",

@@ -10,6 +10,7 @@ test the audit must be clean and every frame back. Nothing printed counts.
 """
 import random
 
+import perf
 from harness import GradeFailure, Qemu, gdb_session
 from test_lab3 import ALL_DONE, EXITED, HOW, KILLED_BY_TRAP, PAGE_FAULT, expect_stages, user_symbol
 from test_lab4 import expect_audit_clean, expect_exit_ok
@@ -285,3 +286,13 @@ def test_ipc_guards():
     if len(report["ends"]) != 2:
         raise GradeFailure(f"ipcguard should end as parent and child\n{result.tail()}")
     expect_all_ok(arg, report, "ipcguard", result)
+
+
+def test_ipc_fast_path():
+    """IPC round trips between two envs, one word each way and a page each
+    way, in instructions (grade/perf.py): each within labs/lab5.json's
+    factor of the reference's. Your ipc::send and ipc::recv are on the
+    path: a send that yields to the scheduler instead of handing its slice
+    to the receiver pays for a pass over every runnable env."""
+    word, page, _ = perf.measure("benchlibos", paths=1, iterations=500, lab=5)
+    perf.expect_within(5, {"ipc_round_trip": word, "ipc_page_round_trip": page})

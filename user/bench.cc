@@ -5,9 +5,11 @@
 // faulting load, so no mapping work is counted); and a write to a
 // read-only page whose handler fixes the binding (one page_map from a
 // writable alias of the frame) so the write runs again. arg's bits 32 and
-// up, when not 0, set the number of iterations, and bits 24-31 pick one
-// path (1, 2 or 3 in that order): tools/iprofile.py runs one path a known
-// number of times.
+// up, when not 0, set the number of iterations, and bits 24-31 pick paths
+// (a mask: 1, 2 and 4 in that order; 0 = all): tools/iprofile.py runs one
+// path a known number of times. The exit status is arg ^ the three
+// figures packed 20 bits each (syscall | upcall << 20 | remap << 40; 0 for
+// a path not run), which the grader reads from the kernel's record.
 #include "lib/console.hh"
 #include "lib/pgfault.hh"
 #include "lib/syscall.hh"
@@ -67,14 +69,21 @@ uint64_t trap_and_remap_cycles() {
 
 }  // namespace
 
+uint64_t packed(uint64_t syscall, uint64_t upcall, uint64_t remap) {
+    constexpr uint64_t most = (1 << 20) - 1;   // a slower path reads as this
+    auto field = [](uint64_t v) { return v < most ? v : most; };
+    return field(syscall) | field(upcall) << 20 | field(remap) << 40;
+}
+
 uint64_t umain(uint64_t arg) {
     if (arg >> 32) iterations = arg >> 32;
-    unsigned only = (arg >> 24) & 0xff;
-    uint64_t syscall_cycles = only == 0 || only == 1 ? cycles_per_iteration([] { sys_getenvid(); }) : 0;
+    unsigned paths = (arg >> 24) & 0xff;
+    if (paths == 0) paths = 7;
+    uint64_t syscall_cycles = paths & 1 ? cycles_per_iteration([] { sys_getenvid(); }) : 0;
     if (set_pgfault_handler(skip_load) < 0) return arg ^ 0xBAD01;
-    uint64_t upcall_cycles = only == 0 || only == 2 ? cycles_per_iteration(fault_once) : 0;
+    uint64_t upcall_cycles = paths & 2 ? cycles_per_iteration(fault_once) : 0;
     uint64_t remap_cycles = 0;
-    if (only == 0 || only == 3) {
+    if (paths & 4) {
         if (sys_page_alloc(0, writable_alias, read_write) < 0 || set_pgfault_handler(unprotect) < 0)
             return arg ^ 0xBAD02;
         remap_cycles = trap_and_remap_cycles();
@@ -82,5 +91,5 @@ uint64_t umain(uint64_t arg) {
     printf("bench: null syscall %lu cycles, page-fault upcall round trip %lu cycles, "
            "trap with the binding fixed %lu cycles (%lu iterations)\n",
            syscall_cycles, upcall_cycles, remap_cycles, iterations);
-    return arg ^ 0x600D;
+    return arg ^ packed(syscall_cycles, upcall_cycles, remap_cycles);
 }

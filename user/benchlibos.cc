@@ -3,7 +3,10 @@
 // an IPC round trip (one word each way), a page-passing IPC round trip, and
 // fork of an env with N dirty pages: fork, the child exits, the parent sees
 // it gone and writes its N pages again (copy-on-write pays there), for the
-// library's COW fork and for its eager-copy fork. Not graded.
+// library's COW fork and for its eager-copy fork. With arg's bits 24-31
+// set to 1 it times only the two IPC round trips (bits 32 and up, when not
+// 0, the number of each) and exits with arg ^ (word | page << 20): Lab 5's
+// performance test reads that from the kernel's record.
 #include "lib/console.hh"
 #include "lib/fork.hh"
 #include "lib/ipc.hh"
@@ -75,16 +78,24 @@ uint64_t fork_cost(int32_t (*how)(), volatile uint64_t* pages, size_t count, uin
 }  // namespace
 
 uint64_t umain(uint64_t arg) {
-    printf("bench: calibration: a loop of 200000 instructions took %lu ticks\n", calibrate(100000));
+    bool ipc_only = ((arg >> 24) & 0xff) == 1;
+    uint64_t ipc_iterations = arg >> 32 ? arg >> 32 : 2000;
+    if (!ipc_only)
+        printf("bench: calibration: a loop of 200000 instructions took %lu ticks\n", calibrate(100000));
     int32_t server = fork();
     if (server == 0) echo_server();
     if (server < 0) return arg ^ 0xBAD01;
     sys_page_alloc(0, page_out, perm_present | perm_user | perm_writable | perm_no_execute);
-    uint64_t word = ipc_round_trip(server, ipc_no_page, 0, 2000);
-    uint64_t page = ipc_round_trip(server, page_out, perm_present | perm_user | perm_writable | perm_no_execute, 2000);
+    uint64_t word = ipc_round_trip(server, ipc_no_page, 0, ipc_iterations);
+    uint64_t page = ipc_round_trip(server, page_out, perm_present | perm_user | perm_writable | perm_no_execute,
+                                   ipc_iterations);
     ipc_send(server, ~0ull);
     wait_gone(server);
     printf("bench: ipc round trip %lu ticks, with a page each way %lu ticks\n", word, page);
+    if (ipc_only) {
+        constexpr uint64_t most = (1 << 20) - 1;   // a slower round trip reads as this
+        return arg ^ ((word < most ? word : most) | (page < most ? page : most) << 20);
+    }
 
     // Exactly count dirty pages besides the program's own few.
     auto* pages = reinterpret_cast<volatile uint64_t*>(dirty_base);
