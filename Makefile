@@ -181,10 +181,16 @@ unit: deps $(BUILD)/unit-tests
 ACCEL ?=
 ACCEL_CHOICE = $(ACCEL)
 qemu-gdb qemu-nox-gdb: ACCEL_CHOICE = $(or $(ACCEL),tcg)
+# ICOUNT=1: TCG counting instructions (-icount shift=0), so that the
+# guest's TSC advances once per instruction and rdtsc counts them.
+ICOUNT ?=
+ifeq ($(ICOUNT),1)
+ACCEL_CHOICE = tcg
+endif
 QEMU_ACCEL = $$(tools/accel.sh $(ACCEL_CHOICE))
 
 APPEND ?=
-QEMUOPTS = -kernel $(BUILD)/kernel.img -m 128M -no-reboot $(QEMU_ACCEL) \
+QEMUOPTS = -kernel $(BUILD)/kernel.img -m 128M -no-reboot $(QEMU_ACCEL) $(if $(filter 1,$(ICOUNT)),-icount shift=0) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	$(if $(strip $(APPEND)),-append "$(strip $(APPEND))")
 # A window when there is a display to put it on; the serial console is
@@ -313,6 +319,13 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) grade/bench.py
 
+# Where the instructions go: PROG under TCG with -icount, each instruction
+# counted to its function. APPEND=... boot arguments, PER=FUNCTION divides
+# by the times FUNCTION was entered, ANNOTATE=FUNCTION shows its lines.
+iprofile-%: all
+	python3 tools/iprofile.py $* $(if $(APPEND),--append "$(APPEND)") $(if $(PER),--per '$(PER)') \
+		$(if $(ANNOTATE),--annotate '$(ANNOTATE)')
+
 clean:
 	rm -rf $(BUILD)
 
@@ -320,7 +333,8 @@ help:
 	@echo "make [all]            build the kernel and user programs into $(BUILD)/"
 	@echo "make qemu | qemu-nox  boot (window + serial on stdio | serial only)"
 	@echo "make qemu-gdb | qemu-nox-gdb, then make gdb   debug with GDB (port $(GDBPORT))"
-	@echo "make run-PROG[-nox][-gdb]   boot with user/PROG.cc as the first program"
+	@echo "make run-PROG[-nox][-gdb]   boot with user/PROG.cc as the first program (ICOUNT=1: count instructions)"
+	@echo "make iprofile-PROG [APPEND=... PER=FUNCTION ANNOTATE=FUNCTION]   instructions by function"
 	@echo "make grade [LAB=N]    grade the labs; writes $(BUILD)/grade/results.json"
 	@echo "make SAN=1 [TARGET]   any target, on a kernel with the undefined-behaviour sanitizer (build/san/)"
 	@echo "make test             unit tests, reference grading and handout checks"

@@ -88,8 +88,8 @@ uint64_t umain(uint64_t arg) {
             return arg ^ 0xBAD02;
         remap_cycles = trap_and_remap_cycles();
     }
-    printf("bench: null syscall %lu cycles, page-fault upcall round trip %lu cycles, "
-           "trap with the binding fixed %lu cycles (%lu iterations)\n",
+    printf("bench: null syscall %lu ticks, page-fault upcall round trip %lu ticks, "
+           "trap with the binding fixed %lu ticks (%lu iterations)\n",
            syscall_cycles, upcall_cycles, remap_cycles, iterations);
     return arg ^ packed(syscall_cycles, upcall_cycles, remap_cycles);
 }
