@@ -232,13 +232,20 @@ run-%-gdb: ; @$(MAKE) --no-print-directory qemu-gdb APPEND="prog=$* $(APPEND)" G
 run-%-nox: ; @$(MAKE) --no-print-directory qemu-nox APPEND="prog=$* $(APPEND)"
 run-%: ; @$(MAKE) --no-print-directory qemu APPEND="prog=$* $(APPEND)"
 
+# tools/gdb/exokit.py: user symbols that follow the running env, info envs,
+# pt, frames, memmap, audit, pte and pretty-printers (README, "Debugging").
 $(BUILD)/gdbinit: Makefile
 	@mkdir -p $(@D)
-	@printf '%s\n' 'set architecture i386:x86-64' 'set confirm off' 'file $(BUILD)/kernel' \
-	  'target remote 127.0.0.1:$(GDBPORT)' 'echo Connected. Try: hbreak kernel_main, then continue.\n' > $@
+	@printf '%s\n' 'set architecture i386:x86-64' 'set confirm off' 'set breakpoint pending on' \
+	  'file $(BUILD)/kernel' \
+	  'python import os; os.environ.setdefault("EXOKIT_BUILD", "$(abspath $(BUILD))")' \
+	  'source $(CURDIR)/tools/gdb/exokit.py' \
+	  'target remote 127.0.0.1:$(GDBPORT)' \
+	  'echo Connected. Try: hbreak kernel_main, continue; info envs, pt VA, frames, memmap.\n' > $@
 gdb: $(BUILD)/gdbinit
 	$(GDB) -q -n -x $(BUILD)/gdbinit $(foreach p,$(shell cat $(GDB_USER_PROG_FILE) 2>/dev/null),\
-	  -ex 'add-symbol-file $(BUILD)/user/$(p)' -ex 'echo Also loaded: $(BUILD)/user/$(p)\n')
+	  -ex 'add-symbol-file $(BUILD)/user/$(p)' -ex 'python note_loaded("$(p)")' \
+	  -ex 'echo Also loaded: $(BUILD)/user/$(p) (the symbols follow the running env)\n')
 
 print-qemu: all
 	@echo $(QEMU) $(QEMUOPTS) $(QEMU_DISPLAY)

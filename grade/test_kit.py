@@ -282,3 +282,38 @@ def test_ubsan_catches_undefined_behaviour(kind):
         assert address and int(address.group(1), 16) % 4 == a % 4, got
     else:
         assert got == want, got
+
+
+def test_gdb_script_follows_env(tmp_path):
+    """`make gdb`'s script (tools/gdb/exokit.py, sourced by build/gdbinit):
+    GDB in batch mode stops in a kernel function and in a user function,
+    both by name, with no user symbols loaded by hand; `info envs` lists
+    the env and its program; `bt` from the kernel reaches the user code;
+    `pt` and `memmap` read the tables."""
+    import subprocess
+    from harness import KERNEL_ELF, LOOPBACK, Qemu
+    init = (BUILD / "gdbinit")
+    if not init.exists():
+        subprocess.run(["make", "-s", str(init.relative_to(ROOT))], cwd=ROOT, check=True)
+    with Qemu("kit-gdb-script", {"prog": "bench", "arg": hex(10 << 32 | 1 << 24 | 1), "idle": "exit"},
+              gdb=True) as q:
+        lines = [l for l in init.read_text().splitlines() if not l.startswith(("target remote", "file "))]
+        script = tmp_path / "gdbinit"
+        script.write_text("\n".join(["set pagination off", f"file {KERNEL_ELF}", *lines,
+                                     f"target remote {LOOPBACK}:{q.gdb_port}",
+                                     "hbreak syscall_trap", "continue",
+                                     "echo STOP1 \n", "info symbol $pc", "bt", "delete",
+                                     "hbreak sys_getenvid", "continue",
+                                     "echo STOP2 \n", "info symbol $pc",
+                                     "info envs", "pt $pc", "memmap", "kill"]) + "\n")
+        out = subprocess.run(["gdb", "-q", "-n", "-batch", "-x", str(script)], capture_output=True,
+                             text=True, timeout=60).stdout
+    first, _, second = out.partition("STOP2")
+    assert "syscall_trap in section .text" in first.split("STOP1")[-1], out
+    assert re.search(r"#\d+ .*\bumain \(", first), f"bt did not reach umain:\n{out}"
+    assert "runs bench" in first, out
+    assert re.search(r"sys_getenvid\(\) in section \.text", second), out
+    assert re.search(r"^\* 00000400 00000000 running\s+bench\s", second, re.M), out
+    assert re.search(r"-> pa 0x[0-9a-f]+", second), out
+    assert re.search(r"legend: \. free \d+, # kernel \d+, a env 00000400 \d+", second), out
+    assert "env 00000400's address space (a):" in second, out

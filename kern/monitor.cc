@@ -3,6 +3,7 @@
 #include "kern/backtrace.hh"
 #include "kern/console.hh"
 #include "kern/memlayout.hh"
+#include "kern/memmap.hh"
 #include "kern/qemu_exit.hh"
 #include "kern/userprogs.hh"
 #include "kern/x86.hh"
@@ -112,6 +113,24 @@ void cmd_audit(int, char**) {
                 frame_table.count, frame_table.free_count);
 }
 
+void cmd_memmap(int argc, char** argv) {
+    uint64_t id = 0;
+    if (argc > 2 || (argc == 2 && !parse_u64(argv[1], &id))) {
+        cprintf("usage: memmap [ENVID]   (ENVID in hex, as the kernel prints it)\n");
+        return;
+    }
+    const Env* env = nullptr;
+    if (argc == 2) {
+        const Env& e = envs[env_index(static_cast<int32_t>(id))];
+        if (!e.alive() || static_cast<uint64_t>(static_cast<uint32_t>(e.id)) != id) {
+            cprintf("memmap: no live env %lx\n", id);
+            return;
+        }
+        env = &e;
+    }
+    memmap::show(env);
+}
+
 const Command commands[] = {
     {"help", "list the commands", cmd_help},
     {"kerninfo", "show the kernel image layout and programs", cmd_kerninfo},
@@ -119,6 +138,7 @@ const Command commands[] = {
     {"pt", "walk the page tables for a virtual address", cmd_pagetable},
     {"x", "examine memory, one quadword a line", cmd_examine},
     {"audit", "check the frame table against every env's page tables", cmd_audit},
+    {"memmap", "draw physical memory by owner [and an env's mapped ranges]", cmd_memmap},
     {"exit", "end the QEMU run with a status", cmd_exit},
 };
 

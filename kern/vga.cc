@@ -65,4 +65,14 @@ void write(const char* s, size_t n) {
 
 void put(char c) { write(&c, 1); }
 
+void color_previous_line(int column, const uint8_t* colors, size_t n) {
+    int line = position / columns - 1;
+    if (line < 0) return;
+    uint16_t* cells = screen() + line * columns;
+    for (size_t i = 0; i < n && column + static_cast<int>(i) < columns; ++i) {
+        uint16_t& cell = cells[column + i];
+        cell = static_cast<uint16_t>((cell & 0xFF) | (colors[i] << 8));
+    }
+}
+
 }  // namespace vga
