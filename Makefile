@@ -1,11 +1,21 @@
 # ExoKit: build, run and grade the exokernel. `make help` lists the targets.
 
 BUILD      := build
-CXX        := g++
-LD         := ld
-OBJCOPY    := objcopy
+# The kernel and user programs are x86-64 code. On any other host (an arm64
+# Debian machine or VM, say) they are built with Debian's cross toolchain,
+# whose tools carry this prefix; tools/deps.sh installs it. CROSS=PREFIX
+# forces a prefix on any host (`make test` builds once with it forced).
+HOST_ARCH  := $(shell uname -m)
+CROSS      ?= $(if $(filter x86_64 amd64,$(HOST_ARCH)),,x86_64-linux-gnu-)
+CXX        := $(CROSS)g++
+LD         := $(CROSS)ld
+OBJCOPY    := $(CROSS)objcopy
+NM         := $(CROSS)nm
+# The unit tests and tools run on the host, whatever it is.
+HOST_CXX   := g++
 QEMU       := qemu-system-x86_64
-GDB        := gdb
+# A GDB that reads x86-64 wherever it runs.
+GDB        := $(if $(filter x86_64 amd64,$(HOST_ARCH)),gdb,gdb-multiarch)
 # Found when a recipe runs, so that it sees what tools/deps.sh just installed.
 PYTHON     = $$(tools/find-python.sh)
 
@@ -81,7 +91,7 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 
 .SECONDARY:
 .PHONY: all clean deps deps-boot qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
-	handout handin print-qemu help bench grade-submissions gradescope doctor mutants
+	handout handin print-qemu help bench grade-submissions gradescope doctor mutants cross-check
 all: $(BUILD)/kernel.img
 
 # ---------------------------------------------------------------- kernel
@@ -111,7 +121,7 @@ $(BUILD)/userprogs.o: $(BUILD)/userprogs.S
 $(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
-	$(Q)tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.S
+	$(Q)NM=$(NM) tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.S
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
 
@@ -123,12 +133,12 @@ $(BUILD)/kernel: $(KERN_LINK_INPUTS) $(BUILD)/ksyms-empty.o kern/kernel.ld
 	$(if $(Q),@echo "  LD $@")
 	$(Q)$(LD) $(LDFLAGS) -T kern/kernel.ld -o $@.pass1 $(KERN_LINK_INPUTS) $(BUILD)/ksyms-empty.o
 	$(if $(Q),@echo "  GEN-KSYMS.SH $@")
-	$(Q)tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms.S
+	$(Q)NM=$(NM) tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms.S
 	$(if $(Q),@echo "  CXX $@")
 	$(Q)$(CCACHE) $(CXX) $(KERN_CXXFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
 	$(if $(Q),@echo "  LD $@")
 	$(Q)$(LD) $(LDFLAGS) -T kern/kernel.ld -o $@ $(KERN_LINK_INPUTS) $(BUILD)/ksyms.o
-	@nm -n $@.pass1 | grep -i ' t ' > $@.pass1.syms; nm -n $@ | grep -i ' t ' > $@.syms; \
+	@$(NM) -n $@.pass1 | grep -i ' t ' > $@.pass1.syms; $(NM) -n $@ | grep -i ' t ' > $@.syms; \
 	  cmp -s $@.pass1.syms $@.syms || { echo "error: the symbol table moved code"; rm -f $@; exit 1; }
 
 # QEMU's Multiboot loader takes only 32-bit ELF files; the same bytes in
@@ -160,14 +170,14 @@ $(BUILD)/user/%: $(BUILD)/user-obj/user/%.cc.o $(ULIB_OBJS) $$(firstword $$(wild
 $(BUILD)/host-obj/%.cc.o: %.cc
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CCACHE) $(CXX) $(HOST_CXXFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 $(BUILD)/unit-tests: $(HOST_OBJS)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
+	$(Q)$(HOST_CXX) -o $@ $^ -lgtest -lgtest_main -pthread
 $(BUILD)/exokit-handout: tools/handout/main.cc tools/handout/markers.cc tools/handout/markers.hh
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CXX $@")
-	$(Q)$(CXX) $(HOST_CXXFLAGS) -o $@ tools/handout/main.cc tools/handout/markers.cc
+	$(Q)$(HOST_CXX) $(HOST_CXXFLAGS) -o $@ tools/handout/main.cc tools/handout/markers.cc
 
 unit: deps $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -285,11 +295,28 @@ ifneq ($(wildcard grade/handout_check.py),)
 	EXOKIT_SAN= $(PYTHON) grade/run.py --kit --require-full
 	EXOKIT_SAN=1 $(PYTHON) grade/run.py --kit --require-full
 	EXOKIT_SAN= $(PYTHON) grade/handout_check.py
+	@$(MAKE) --no-print-directory cross-check
 else
 	@$(MAKE) --no-print-directory -j$(NPROC) all $(BUILD)/unit-tests
 	-$(BUILD)/unit-tests --gtest_brief=1
 	$(PYTHON) grade/run.py
 endif
+
+# Any host: build with the cross toolchain's prefix forced on (on an x86-64
+# host its tools are the native ones under their Debian triplet names),
+# with plain g++, ld, objcopy and nm made to fail, so nothing unprefixed
+# slips in; then grade Labs 1 and 3 on that build.
+CROSS_CHECK := $(BUILD)/cross
+cross-check:
+	@mkdir -p $(CROSS_CHECK)/no-plain-tools
+	@for t in g++ gcc c++ cc ld objcopy nm; do \
+	  printf '#!/bin/sh\necho "cross build: plain %s was called; every tool must carry CROSS" >&2\nexit 1\n' $$t \
+	    > $(CROSS_CHECK)/no-plain-tools/$$t; chmod +x $(CROSS_CHECK)/no-plain-tools/$$t; done
+	PATH="$(abspath $(CROSS_CHECK))/no-plain-tools:$$PATH" $(MAKE) --no-print-directory -j$(NPROC) \
+	  BUILD=$(CROSS_CHECK) CROSS=x86_64-linux-gnu- all
+	EXOKIT_BUILD=$(abspath $(CROSS_CHECK)) EXOKIT_MAKE_ARGS="BUILD=$(CROSS_CHECK) CROSS=x86_64-linux-gnu-" \
+	  $(PYTHON) grade/run.py --lab 1 --lab 3 --require-full \
+	  --results $(abspath $(CROSS_CHECK))/grade/results.json
 
 # make handout LAB=N OUT=DIR [FROM=TREE]: the student tree for lab N. With
 # FROM, the student's own files for the earlier labs (the grading

@@ -54,7 +54,10 @@ def pytest_configure(config):
         BUILD_STATUS.write_text(json.dumps({"ok": False, "output": NO_SUBMISSION, "seconds": 0}))
         return
     started = time.monotonic()
-    proc = subprocess.run(["make", "-s", f"-j{os.cpu_count() or 2}", "-C", str(ROOT), "all"] + (["SAN=1"] if SAN else []),
+    # EXOKIT_MAKE_ARGS: how the build being graded is made (`make
+    # cross-check` grades build/cross, made with CROSS forced on).
+    make_args = (["SAN=1"] if SAN else []) + os.environ.get("EXOKIT_MAKE_ARGS", "").split()
+    proc = subprocess.run(["make", "-s", f"-j{os.cpu_count() or 2}", "-C", str(ROOT), "all"] + make_args,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     BUILD_STATUS.write_text(json.dumps({
         "ok": proc.returncode == 0, "output": proc.stdout[-6000:],
@@ -62,8 +65,7 @@ def pytest_configure(config):
     # The host unit tests build on their own: a student's file that breaks
     # them fails the unit items, not the kernel's tests.
     from unit_tests import UNIT_BINARY, UNIT_BUILD_STATUS
-    proc = subprocess.run(["make", "-s", "-C", str(ROOT), str(UNIT_BINARY.relative_to(ROOT))]
-                          + (["SAN=1"] if SAN else []),
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT), str(UNIT_BINARY.relative_to(ROOT))] + make_args,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     UNIT_BUILD_STATUS.write_text(json.dumps({"ok": proc.returncode == 0,
                                              "output": proc.stdout[-6000:]}))

@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # EXOKIT_SAN=1 grades the kernel built with the undefined-behaviour
 # sanitizer (`make SAN=1`, which sets it for `make grade`), in build/san.
 SAN = os.environ.get("EXOKIT_SAN", "") == "1"
-BUILD = ROOT / "build" / "san" if SAN else ROOT / "build"
+# EXOKIT_BUILD=DIR grades another build (`make test` grades the one it
+# built with the cross toolchain forced on, build/cross).
+BUILD = (Path(os.environ["EXOKIT_BUILD"]).resolve() if os.environ.get("EXOKIT_BUILD")
+         else ROOT / "build" / "san" if SAN else ROOT / "build")
 KERNEL_ELF = BUILD / "kernel"
+# A GDB that reads x86-64 on any host (gdb-multiarch on an arm64 one).
+GDB = shutil.which("gdb-multiarch") or "gdb"
 KERNEL_IMAGE = BUILD / "kernel.img"
 LOG_DIR = BUILD / "grade" / "logs"
 
@@ -323,7 +328,7 @@ gdb.execute("file {KERNEL_ELF}")
 gdb.execute("target remote {LOOPBACK}:{port}")
 """
     helpers = (Path(__file__).parent / "gdb_helpers.py").read_text()
-    with subprocess.Popen(["gdb", "-q", "-n", "-batch", "-ex",
+    with subprocess.Popen([GDB, "-q", "-n", "-batch", "-ex",
                            "python\n" + prelude + helpers + script],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           start_new_session=True) as proc:

@@ -291,10 +291,11 @@ def test_gdb_script_follows_env(tmp_path):
     the env and its program; `bt` from the kernel reaches the user code;
     `pt` and `memmap` read the tables."""
     import subprocess
-    from harness import KERNEL_ELF, LOOPBACK, Qemu
-    init = (BUILD / "gdbinit")
+    from harness import GDB, KERNEL_ELF, LOOPBACK, Qemu
+    # make's own gdbinit (the same for every build: the test names the kernel).
+    init = ROOT / "build" / "gdbinit"
     if not init.exists():
-        subprocess.run(["make", "-s", str(init.relative_to(ROOT))], cwd=ROOT, check=True)
+        subprocess.run(["make", "-s", "build/gdbinit"], cwd=ROOT, check=True)
     with Qemu("kit-gdb-script", {"prog": "bench", "arg": hex(10 << 32 | 1 << 24 | 1), "idle": "exit"},
               gdb=True) as q:
         lines = [l for l in init.read_text().splitlines() if not l.startswith(("target remote", "file "))]
@@ -306,7 +307,7 @@ def test_gdb_script_follows_env(tmp_path):
                                      "hbreak sys_getenvid", "continue",
                                      "echo STOP2 \n", "info symbol $pc",
                                      "info envs", "pt $pc", "memmap", "kill"]) + "\n")
-        out = subprocess.run(["gdb", "-q", "-n", "-batch", "-x", str(script)], capture_output=True,
+        out = subprocess.run([GDB, "-q", "-n", "-batch", "-x", str(script)], capture_output=True,
                              text=True, timeout=60).stdout
     first, _, second = out.partition("STOP2")
     assert "syscall_trap in section .text" in first.split("STOP1")[-1], out

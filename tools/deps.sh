@@ -10,6 +10,17 @@ set -eu
 
 boot_packages="make g++ binutils qemu-system-x86"
 test_packages="gdb libgtest-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout ccache"
+# The kernel is x86-64 code: on any other host (arm64, say) it is built
+# with Debian's cross toolchain (the Makefile's CROSS) and debugged with a
+# GDB that reads x86-64.
+arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
+case $arch in
+    amd64|x86_64) ;;
+    *)
+        boot_packages="$boot_packages g++-x86-64-linux-gnu binutils-x86-64-linux-gnu"
+        test_packages=$(echo "$test_packages" | sed 's/^gdb /gdb-multiarch /')
+        ;;
+esac
 case ${1:-all} in
     boot) packages=$boot_packages ;;
     all) packages="$boot_packages $test_packages" ;;

@@ -42,5 +42,8 @@ emit() {
 if [ $# -eq 0 ]; then
     emit </dev/null
 else
-    nm -n -S -C --defined-only "$1" | emit
+    # Not a pipe: a failing nm must fail the build, not leave the kernel
+    # an empty symbol table (sh has no pipefail).
+    symbols=$("${NM:-nm}" -n -S -C --defined-only "$1")
+    printf '%s\n' "$symbols" | emit
 fi

@@ -19,9 +19,15 @@ import collections
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+
+# x86-64 binutils on any host: the cross ones' names first (an arm64 host's
+# own objdump cannot disassemble x86-64).
+OBJDUMP = shutil.which("x86_64-linux-gnu-objdump") or "objdump"
+NM = shutil.which("x86_64-linux-gnu-nm") or "nm"
 
 KIT = pathlib.Path(__file__).resolve().parent.parent
 TRACE = re.compile(rb"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
@@ -33,7 +39,7 @@ class Symbols:
     def __init__(self, elves: list[pathlib.Path]) -> None:
         entries = {}
         for elf in elves:
-            out = subprocess.run(["nm", "-C", "--defined-only", str(elf)], capture_output=True,
+            out = subprocess.run([NM, "-C", "--defined-only", str(elf)], capture_output=True,
                                  text=True, check=True).stdout
             for line in out.splitlines():
                 parts = line.split(" ", 2)
@@ -149,7 +155,7 @@ def annotate(symbols: Symbols, elves: list[pathlib.Path], name: str, counts: col
     i = symbols.starts.index(start)
     end = symbols.starts[i + 1] if i + 1 < len(symbols.starts) else start + 4096
     elf = elves[0] if start >= USER_TOP else elves[1]
-    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-C", f"--start-address={start:#x}",
+    out = subprocess.run([OBJDUMP, "-d", "--no-show-raw-insn", "-C", f"--start-address={start:#x}",
                           f"--stop-address={end:#x}", str(elf)], capture_output=True, text=True).stdout
     print(f"\n{name}:")
     for line in out.splitlines():

@@ -27,10 +27,16 @@ map, so it works whatever CR3 holds.
 """
 import os
 import struct
+import shutil
 import subprocess
 
 import gdb
 import gdb.unwinder
+
+# x86-64 binutils on any host: the cross ones' names first (an arm64 host's
+# own objdump cannot disassemble x86-64).
+OBJDUMP = shutil.which("x86_64-linux-gnu-objdump") or "objdump"
+NM = shutil.which("x86_64-linux-gnu-nm") or "nm"
 
 PHYS_MAP_BASE = 0xFFFF800000000000
 USER_TOP = 0x00007FFFFFFFF000
@@ -143,12 +149,12 @@ class Programs:
 def umain_bytes(path):
     """(address, the first 32 bytes of umain) from an ELF, or None."""
     try:
-        out = subprocess.run(["nm", path], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([NM, path], capture_output=True, text=True, check=True).stdout
         # umain(unsigned long), mangled; the weak umain(int, char**) is the
         # library's and the same in every program.
         address = next(int(l.split()[0], 16) for l in out.splitlines()
                        if l.endswith(" T _Z5umainm") or l.endswith(" T umain"))
-        sections = subprocess.run(["objdump", "-h", "-w", path], capture_output=True, text=True,
+        sections = subprocess.run([OBJDUMP, "-h", "-w", path], capture_output=True, text=True,
                                   check=True).stdout
         with open(path, "rb") as f:
             data = f.read()
