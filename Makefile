@@ -92,7 +92,15 @@ HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(HOST_SRCS))
 .SECONDARY:
 .PHONY: all clean deps deps-boot qemu qemu-nox qemu-gdb qemu-nox-gdb gdb grade test unit \
 	handout handin print-qemu help bench grade-submissions gradescope doctor mutants cross-check
-all: $(BUILD)/kernel.img
+all: $(BUILD)/kernel.img compile_commands.json
+
+# For clangd and other editors: every compile command, from the Makefile's
+# own (a dry run). Redone when the Makefile changes or a source directory
+# gains or loses a file; kept out of git.
+compile_commands.json: Makefile tools/compile_commands.py kern lib user grade/unit
+	$(if $(Q),@echo "  GEN $@")
+	$(Q)python3 tools/compile_commands.py $@ $(BUILD)/kernel.img $(BUILD)/unit-tests \
+	  || echo "compile_commands.json: not written (editors only; the build goes on)"
 
 # ---------------------------------------------------------------- kernel
 
@@ -336,8 +344,9 @@ handin:
 # or build the zip to upload as a Gradescope autograder.
 grade-submissions: deps $(BUILD)/exokit-handout
 	@test -f tools/grade_submissions.py || { echo "grade-submissions: only in the instructors' tree"; exit 2; }
-	@test -n "$(LAB)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade-submissions LAB=N SUBMISSIONS=DIR [OUT=DIR]"; exit 2; }
-	$(PYTHON) tools/grade_submissions.py --lab $(LAB) --submissions $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
+	@test -n "$(LAB)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade-submissions LAB=N SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [TIMEOUT=SECONDS]"; exit 2; }
+	$(PYTHON) tools/grade_submissions.py --lab $(LAB) --submissions $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) \
+	  $(if $(JOBS),-j $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 gradescope: deps $(BUILD)/exokit-handout
 	@test -f tools/gradescope/package.py || { echo "gradescope: only in the instructors' tree"; exit 2; }
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=N"; exit 2; }
