@@ -129,6 +129,19 @@ def _last_exceptions(qemu_log: Path, count: int = 4) -> str:
     return "last traps before the reset:\n" + "\n".join(lines) if lines else ""
 
 
+def die_with_parent() -> None:
+    """In the child, before exec: QEMU gets SIGKILL if the grader that
+    started it dies, however it dies (a batch's timeout or Ctrl-C kills
+    the grader's process group, and QEMU has a session of its own). Linux
+    only; elsewhere nothing."""
+    try:
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 class Qemu:
     """One QEMU run of KERNEL_IMAGE with a chosen kernel command line."""
 
@@ -170,7 +183,7 @@ class Qemu:
         self.workdir.mkdir(parents=True)
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=die_with_parent)
         self._started = time.monotonic()
         threading.Thread(target=self._read, daemon=True).start()
         if self.gdb_port:

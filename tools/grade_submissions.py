@@ -95,10 +95,10 @@ class Running:
         self.lock = threading.Lock()
         self.groups: set[int] = set()
 
-    def run(self, cmd: list[str], cwd: Path, timeout: float) -> tuple[str, bool]:
+    def run(self, cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> tuple[str, bool]:
         """Runs cmd in a new process group; returns (output, timed_out)."""
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, env=env)
         with self.lock:
             self.groups.add(proc.pid)
         try:
@@ -129,6 +129,18 @@ def kill_group(pgid: int) -> None:
 RUNNING = Running()
 
 
+def build_env(out: Path) -> dict:
+    """Every submission's tree is the same handout but for a few files: with
+    ccache (one cache for the batch, keyed without the tree's path) only
+    those are compiled again."""
+    env = dict(os.environ)
+    ccache = shutil.which("ccache")
+    if ccache:
+        env.update(CCACHE=ccache, CCACHE_DIR=str(out / ".ccache"), CCACHE_NOHASHDIR="1",
+                   CCACHE_BASEDIR=str(out))
+    return env
+
+
 def grade_one(student: Path, pristine: Path, out: Path, labs: list[int], timeout: float,
               jobs: int = 1) -> str:
     """Grades one submission (a folder or a handin tarball) into out;
@@ -147,7 +159,7 @@ def grade_one(student: Path, pristine: Path, out: Path, labs: list[int], timeout
     results = out / "results.json"
     cmd = [sys.executable, "grade/run.py", f"--results={results.resolve()}", f"-j{jobs}"]
     cmd += [f"--lab={n}" for n in labs]
-    log, timed_out = RUNNING.run(cmd, tree, timeout)
+    log, timed_out = RUNNING.run(cmd, tree, timeout, build_env(out.parent))
     if timed_out:
         log += f"\ngrade-submissions: gave up after {timeout:.0f} s\n"
     (out / "grade.log").write_text(log)
@@ -310,6 +322,11 @@ def main() -> int:
             print(f"[{done[0]}/{len(students)}] {name}: {score} ({status}{took})", flush=True)
         return name, status.split(" ")[0], data, seconds
 
+    # Ctrl-C, kill and a closed terminal all stop the batch the same way.
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
     started = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
     try:
