@@ -318,3 +318,39 @@ def test_gdb_script_follows_env(tmp_path):
     assert re.search(r"-> pa 0x[0-9a-f]+", second), out
     assert re.search(r"legend: \. free \d+, # kernel \d+, a env 00000400 \d+", second), out
     assert "env 00000400's address space (a):" in second, out
+
+
+@pytest.mark.harness_only
+def test_grade_submissions_batch(tmp_path):
+    """make grade-submissions on two Lab 1 submissions at once: the
+    reference's files score full marks, a file that does not compile is
+    build_failed; the gradebook has each one's wall time, gradebook.html
+    its sections, and no QEMU is left running."""
+    import csv
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from harness import ROOT
+    files = json.loads((ROOT / "labs" / "lab1.json").read_text())["files"]
+    subs = tmp_path / "submissions"
+    for student in ("good", "broken"):
+        for f in files:
+            (subs / student / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / f, subs / student / f)
+    with open(subs / "broken" / files[0], "a") as f:
+        f.write("\nthis does not compile\n")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade_submissions.py"), "--lab", "1",
+                           "--submissions", str(subs), "--out", str(out), "-j", "2", "--timeout", "300"],
+                          capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
+    assert rows["good"]["status"] == "graded" and rows["good"]["score"] == rows["good"]["max_score"], rows
+    assert rows["broken"]["status"] == "build_failed", rows
+    assert all(float(r["seconds"]) > 0 for r in rows.values()), rows
+    page = (out / "gradebook.html").read_text()
+    for section in ("Score distribution", "Tests: full marks", "Slowest submissions", "broken: build_failed"):
+        assert section in page, section
+    left = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout
+    assert not left.strip(), f"left running: {left}"

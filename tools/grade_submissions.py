@@ -136,8 +136,9 @@ def build_env(out: Path) -> dict:
     env = dict(os.environ)
     ccache = shutil.which("ccache")
     if ccache:
-        env.update(CCACHE=ccache, CCACHE_DIR=str(out / ".ccache"), CCACHE_NOHASHDIR="1",
-                   CCACHE_BASEDIR=str(out))
+        # A cache already in use (make test's) serves as well as a new one.
+        env.update(CCACHE=ccache, CCACHE_DIR=env.get("CCACHE_DIR") or str(out / ".ccache"),
+                   CCACHE_NOHASHDIR="1", CCACHE_BASEDIR=str(out))
     return env
 
 
