@@ -407,7 +407,9 @@ class Audit(gdb.Command):
             gdb.parse_and_eval("audit::run")
         except gdb.error:
             raise gdb.GdbError("this kernel has no audit (it comes with Lab 4)")
-        gdb.execute("call audit::run()")
+        ok = bool(gdb.parse_and_eval("audit::run()"))
+        print("audit: ok: every frame's owner and refcount match the page tables" if ok
+              else "audit: problems found; the kernel printed them on its console")
 
 
 class TrapFramePrinter:

@@ -138,7 +138,9 @@ bool later_lab_file(const fs::path& rel, int lab) {
 }
 
 bool excluded(const fs::path& rel, std::map<std::string, bool>& ex, int lab) {
-    if (rel.filename() == ".git" || rel == "build" || later_lab_file(rel, lab))
+    // Generated, like build/: the student's own make writes its own.
+    if (rel.filename() == ".git" || rel == "build" || rel == "compile_commands.json" ||
+        rel == ".pytest_cache" || later_lab_file(rel, lab))
         return true;
     fs::path prefix;
     for (const fs::path& part : rel) {
