@@ -358,7 +358,8 @@ mutants: deps
 	@test -f grade/mutation_check.py || { echo "mutants: only in the instructors' tree"; exit 2; }
 	$(PYTHON) grade/mutation_check.py $(if $(LAB),--lab $(LAB)) $(if $(MUTANT),--id $(MUTANT))
 
-bench: deps
+bench:
+	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) grade/bench.py
 

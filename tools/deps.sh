@@ -4,6 +4,7 @@
 # goes through here, so a new machine needs nothing done by hand.
 #   tools/deps.sh boot   what building and booting need
 #   tools/deps.sh        everything, testing and grading included
+#   tools/deps.sh bench  that, and what `make bench`'s Linux guest needs
 # Booting asks only for its own packages, so a test package that cannot be
 # installed never stops `./exokit qemu-nox`.
 set -eu
@@ -21,10 +22,15 @@ case $arch in
         test_packages=$(echo "$test_packages" | sed 's/^gdb /gdb-multiarch /')
         ;;
 esac
+# The Linux guest's /init is a static C program (libc.a), and its kernel
+# comes from Debian's package, fetched with apt-get download and unpacked
+# with dpkg-deb (both in every Debian system), never installed.
+bench_packages="gcc libc6-dev"
 case ${1:-all} in
     boot) packages=$boot_packages ;;
     all) packages="$boot_packages $test_packages" ;;
-    *) echo "usage: tools/deps.sh [boot|all]" >&2; exit 2 ;;
+    bench) packages="$boot_packages $test_packages $bench_packages" ;;
+    *) echo "usage: tools/deps.sh [boot|all|bench]" >&2; exit 2 ;;
 esac
 
 missing=""
