@@ -378,3 +378,22 @@ def test_bench_table_short():
             assert row["linux"], f"Linux has no figure for {row['row']}"
     table = (BUILD / "bench" / "table.md").read_text()
     assert all(f"| {row['row']} |" in table for row in data["rows"]), table
+
+
+def test_monitor_memmap():
+    """The monitor's memmap: 16 rows of 64 cells covering every frame, and a
+    legend whose counts add up to the frame table's size."""
+    from harness import Qemu
+    with Qemu("kit-memmap", {}, timeout=30) as q:
+        q.wait_for(r"K> $")
+        q.send("memmap\n")
+        legend = q.wait_for(r"legend: \. free (\d+), # kernel (\d+)([^\n]*)\n")
+        q.send("exit 0x10\n")
+        result = q.wait(within=10)
+    header = re.search(r"physical memory: (\d+) frames .*, (\d+) a cell", result.output)
+    assert header, result.output
+    frames, per_cell = int(header.group(1)), int(header.group(2))
+    rows = re.findall(r"^  [0-9a-f]{10} ([.#a-zA-Z]+)\r?$", result.output, re.M)
+    assert len(rows) == 16 and sum(len(r) for r in rows) * per_cell >= frames, rows
+    envs = sum(int(n) for n in re.findall(r"env [0-9a-f]{8} (\d+)", legend.group(3)))
+    assert int(legend.group(1)) + int(legend.group(2)) + envs == frames, legend.group(0)

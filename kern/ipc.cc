@@ -2,7 +2,7 @@
 #include "kern/guard.hh"
 #include "kern/sched.hh"
 #include "kern/syscall.hh"
-#include "kern/usermem.hh"   // user_mem_check, should a send want it
+#include "kern/usermem.hh"   // user_mem_check, for checks of your own
 #include "lib/error.hh"
 
 namespace ipc {

@@ -60,20 +60,20 @@ void show_grid() {
     }
 }
 
+// One pass over the frame table counts every owner (envs by slot).
 void show_legend() {
+    static uint32_t by_slot[max_envs];
     uint64_t free_frames = 0, kernel_frames = 0;
+    for (uint32_t& n : by_slot) n = 0;
     for (uint64_t n = 0; n < frame_table.count; ++n) {
         int32_t owner = frame_table.frames[n].owner;
-        free_frames += owner == owner_free;
-        kernel_frames += owner == owner_kernel;
+        if (owner == owner_free) ++free_frames;
+        else if (owner == owner_kernel) ++kernel_frames;
+        else if (owner > 0 && envs[env_index(owner)].id == owner) ++by_slot[env_index(owner)];
     }
     cprintf("legend: %c free %lu, %c kernel %lu", free_mark, free_frames, kernel_mark, kernel_frames);
-    for (const Env& e : envs) {
-        if (!e.alive()) continue;
-        uint64_t held = 0;
-        for (uint64_t n = 0; n < frame_table.count; ++n) held += frame_table.frames[n].owner == e.id;
-        cprintf(", %c env %08x %lu", mark_of(e.id), e.id, held);
-    }
+    for (const Env& e : envs)
+        if (e.alive()) cprintf(", %c env %08x %u", mark_of(e.id), e.id, by_slot[env_index(e.id)]);
     cprintf("\n");
 }
 
