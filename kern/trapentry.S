@@ -88,17 +88,20 @@ syscall_entry:
 
 trap_common:
     push_registers
-    # Interrupt gates leave AC as user code set it, and AC set would turn
+    mov %rsp, %rdi
+    # From user mode the frame is in the env: leave it before pushing
+    # anything more (below it is the env before, or whatever precedes
+    # envs[]).
+    testb $3, TF_CS(%rsp)
+    jz 1f
+    mov $kernel_stack_top, %rsp
+1:  # Interrupt gates leave AC as user code set it, and AC set would turn
     # SMAP off for the kernel (`syscall` clears it through FMASK).
     pushfq
     andq $~0x40000, (%rsp)
     popfq
     cld
-    mov %rsp, %rdi
-    testb $3, TF_CS(%rsp)
-    jz 1f
-    mov $kernel_stack_top, %rsp     # from user: the frame is in the env
-1:  xor %ebp, %ebp
+    xor %ebp, %ebp
     call trap
 2:  hlt                     # trap() never returns
     jmp 2b
