@@ -129,17 +129,23 @@ def _last_exceptions(qemu_log: Path, count: int = 4) -> str:
     return "last traps before the reset:\n" + "\n".join(lines) if lines else ""
 
 
+# Resolved here, not in the child: between fork and exec the child may
+# take no lock another thread could have held (imports included).
+try:
+    import ctypes
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    _prctl = None
+PR_SET_PDEATHSIG = 1
+
+
 def die_with_parent() -> None:
     """In the child, before exec: QEMU gets SIGKILL if the grader that
     started it dies, however it dies (a batch's timeout or Ctrl-C kills
     the grader's process group, and QEMU has a session of its own). Linux
     only; elsewhere nothing."""
-    try:
-        import ctypes
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 class Qemu:
