@@ -63,15 +63,10 @@ void PageTable::unmap(uintptr_t va) {
     // END LAB 2
 }
 
-Mapping PageTable::lookup_through_table_at(uintptr_t va) const {
-    if (!is_canonical(va)) return Mapping{false, 0, 0};
-    uintptr_t table_pa = root_;
-    for (int level = pagetable_levels - 1;; --level) {
-        uint64_t entry = memory_->table_at(table_pa)[pagetable_index(va, level)];
-        if (!(entry & pte::present)) return Mapping{false, 0, 0};
-        if (level == 0) return Mapping{true, pte::address(entry) | (va & 4095), pte::perm(entry)};
-        table_pa = pte::address(entry);
-    }
+Mapping PageTable::lookup_with_walk(uintptr_t va) {
+    uint64_t* entry = is_canonical(va) ? walk(va, false) : nullptr;
+    if (!entry || !(*entry & pte::present)) return Mapping{false, 0, 0};
+    return Mapping{true, pte::address(*entry) | (va & 4095), pte::perm(*entry)};
 }
 
 void PageTable::free_empty_tables(uintptr_t va) {

@@ -47,11 +47,12 @@ public:
     int map(uintptr_t va, uintptr_t pa, uint64_t perm);
     // Removes the mapping of the page at va, if any.
     void unmap(uintptr_t va);
-    // What va translates to, if anything. Reads only: it never allocates,
-    // so it does its own walk, inline, rather than walk(va, false).
-    Mapping lookup(uintptr_t va) const {
+    // What va translates to, if anything. With a direct map (the kernel)
+    // an inline walk of its own: a lookup is on every user-pointer check
+    // and upcall. Otherwise (the host tests) walk(va, false).
+    Mapping lookup(uintptr_t va) {
         uintptr_t offset = memory_->direct_offset;
-        return offset ? lookup_direct(root_, va, offset) : lookup_through_table_at(va);
+        return offset ? lookup_direct(root_, va, offset) : lookup_with_walk(va);
     }
     // The same walk for tables at offset from their physical addresses,
     // given the root: with a constant offset (the kernel's direct map) it
@@ -101,8 +102,8 @@ private:
         return memory_->direct_offset ? reinterpret_cast<uint64_t*>(pa + memory_->direct_offset)
                                       : memory_->table_at(pa);
     }
-    // The same through memory_->table_at, for memory with no direct map.
-    Mapping lookup_through_table_at(uintptr_t va) const;
+    // lookup through walk(va, false), for memory with no direct map.
+    Mapping lookup_with_walk(uintptr_t va);
     // The entry at level for va in the table that entry names (reached at
     // offset from its physical address), or 0 if it is not present.
     [[gnu::always_inline]] static uint64_t next_entry(uint64_t entry, uintptr_t va, int level, uintptr_t offset,
