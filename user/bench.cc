@@ -13,6 +13,7 @@
 #include "lib/console.hh"
 #include "lib/pgfault.hh"
 #include "lib/syscall.hh"
+#include "user/tsc.hh"
 
 namespace {
 
@@ -22,12 +23,6 @@ constexpr uintptr_t protected_page = 0x0000210000000000;
 constexpr uintptr_t writable_alias = 0x0000210000001000;
 constexpr uint64_t read_only = perm_present | perm_user | perm_no_execute;
 constexpr uint64_t read_write = read_only | perm_writable;
-
-inline uint64_t rdtsc() {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t(hi) << 32) | lo;
-}
 
 // The load in fault_once is `mov (%rax), %rax`, 3 bytes: skip it.
 void skip_load(UTrapFrame* utf) { utf->rip += 3; }

@@ -11,16 +11,11 @@
 #include "lib/fork.hh"
 #include "lib/ipc.hh"
 #include "lib/syscall.hh"
+#include "user/tsc.hh"
 
 namespace {
 
 constexpr uintptr_t page_out = 0x40000000, page_in = 0x50000000, dirty_base = 0x60000000;
-
-inline uint64_t rdtsc() {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t(hi) << 32) | lo;
-}
 
 // A loop of exactly 2 * n instructions (dec, jnz); the least of five
 // runs, since a timer tick (about 200 instructions) may fall in one.

@@ -17,6 +17,7 @@
 #include "lib/pgfault.hh"
 #include "lib/syscall.hh"
 #include "lib/uvpt.hh"
+#include "user/tsc.hh"
 
 namespace {
 
@@ -27,12 +28,6 @@ constexpr uint64_t read_only = perm_present | perm_user | perm_no_execute;
 constexpr uint64_t read_write = read_only | perm_writable;
 
 uint64_t iterations = 200;
-
-inline uint64_t rdtsc() {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t(hi) << 32) | lo;
-}
 
 uintptr_t page(size_t i) { return pages_base + i * 4096; }
 uintptr_t alias(size_t i) { return alias_base + i * 4096; }

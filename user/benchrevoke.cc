@@ -11,6 +11,7 @@
 #include "lib/revocation.hh"
 #include "lib/syscall.hh"
 #include "lib/uvpt.hh"
+#include "user/tsc.hh"
 
 namespace {
 
@@ -19,12 +20,6 @@ namespace {
 constexpr uintptr_t pages_base = 0x100000;
 constexpr uintptr_t paged_base = 0x0000300000400000ull;   // the pager's region
 constexpr uint64_t data_perm = perm_present | perm_user | perm_writable | perm_no_execute;
-
-inline uint64_t rdtsc() {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t(hi) << 32) | lo;
-}
 
 uint64_t to_release = 0;
 void release_lowest(uint32_t, uint64_t) {

@@ -11,16 +11,11 @@
 #include "lib/slices.hh"
 #include "lib/syscall.hh"
 #include "lib/threads.hh"
+#include "user/tsc.hh"
 
 namespace {
 
 constexpr uintptr_t shared_va = 0x0000200000000000ull;
-
-inline uint64_t rdtsc() {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t(hi) << 32) | lo;
-}
 
 struct Gaps {
     uint64_t tick_min = ~0ull, slice_min = ~0ull;
